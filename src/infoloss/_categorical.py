@@ -1,0 +1,223 @@
+"""`Categorical`: a discrete distribution given by probabilities, logits or log-probabilities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import array_api_compat
+import numpy as np
+
+from ._array_api import Array, Namespace, as_float, log_softmax, namespace, normalize_axis
+from ._validation import check_log_probs, check_normalizable, check_probs
+
+__all__ = ["Categorical"]
+
+_FORMS = ("probs", "logits", "log_probs")
+
+
+class Categorical:
+    r"""A batch of categorical distributions along one axis (or several, for joint ones).
+
+    States the form of an input explicitly. A plain array given to `entropy`, `cross_entropy`
+    or `kl_divergence` means probabilities; wrap it in `Categorical` to say it holds logits or
+    log-probabilities instead, or to give it an event axis of its own.
+
+    Parameters
+    ----------
+    probs : array_like, optional
+        Probabilities, non-negative, summing to 1 along `axis`.
+    logits : array_like, optional
+        Unnormalised log-probabilities: ``softmax(logits)`` along `axis` are the
+        probabilities. ``-inf`` means probability 0.
+    log_probs : array_like, optional
+        Normalised log-probabilities: ``logsumexp(log_probs) == 0`` along `axis`.
+    axis : int or tuple of ints, default -1
+        The event axis; a tuple makes a joint distribution over several axes.
+    validate : bool, default True
+        Check the data now (non-negative, sums to 1). ``False`` skips these checks, for speed
+        and inside ``jax.jit`` / ``torch.compile``; structural checks still run.
+    normalize : bool, default False
+        Explicit opt-in: treat `probs` as non-negative weights and divide by their sum
+        (for `log_probs`, subtract their ``logsumexp``).
+
+    Exactly one of `probs`, `logits`, `log_probs` must be given.
+
+    Notes
+    -----
+    Logits and log-probabilities are kept in log space: measures are computed with
+    ``log_softmax`` / ``logsumexp``, never by exponentiating and taking the log again.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from infoloss import Categorical, cross_entropy, kl_divergence
+    >>> z = np.array([2.0, 1.0, 0.1])
+    >>> P = Categorical(logits=z)
+    >>> bool(np.allclose(P.probs, np.exp(z) / np.exp(z).sum()))
+    True
+    >>> float(cross_entropy([1.0, 0.0, 0.0], P)) == float(-P.log_probs[0])
+    True
+    >>> float(kl_divergence(P, P))
+    0.0
+    """
+
+    __slots__ = ("_axes", "_checked", "_form", "_name", "_value", "xp")
+
+    _form: str
+    _value: Array
+    _axes: tuple[int, ...]
+    _name: str
+    _checked: bool
+    xp: Namespace
+
+    def __init__(
+        self,
+        probs: Any = None,
+        *,
+        logits: Any = None,
+        log_probs: Any = None,
+        axis: int | tuple[int, ...] = -1,
+        validate: bool = True,
+        normalize: bool = False,
+    ) -> None:
+        given = {
+            k: v for k, v in zip(_FORMS, (probs, logits, log_probs), strict=True) if v is not None
+        }
+        if len(given) != 1:
+            found = "none" if not given else " and ".join(f"`{k}`" for k in given)
+            msg = (
+                f"`Categorical` needs exactly one of `probs`, `logits`, `log_probs`; found {found}"
+            )
+            raise ValueError(msg)
+        ((form, value),) = given.items()
+        self._setup(form, value, axis, form, validate=validate, normalize=normalize, defer=False)
+
+    @classmethod
+    def _from_input(
+        cls, value: Any, axis: object, name: str, *, validate: bool, normalize: bool, xp: Namespace
+    ) -> Categorical:
+        """A plain argument of a measure: probabilities, checked later (fused with the work)."""
+        self = cls.__new__(cls)
+        self._setup(
+            "probs", value, axis, name, validate=validate, normalize=normalize, defer=True, xp=xp
+        )
+        return self
+
+    def _setup(
+        self,
+        form: str,
+        value: Any,
+        axis: object,
+        name: str,
+        *,
+        validate: bool,
+        normalize: bool,
+        defer: bool,
+        xp: Namespace | None = None,
+    ) -> None:
+        if xp is None:
+            xp = namespace(value, names=(name,))
+        x = as_float(value, name, xp)
+        if x.ndim == 0:
+            msg = f"`{name}` must have at least one dimension (the event axis); found a scalar"
+            raise ValueError(msg)
+        axes = normalize_axis(axis, x.ndim)
+        if any(x.shape[a] == 0 for a in axes):
+            msg = (
+                f"`{name}` is empty along axis {axis!r} (shape {tuple(x.shape)}); "
+                "a distribution needs at least one outcome"
+            )
+            raise ValueError(msg)
+        if normalize:
+            x = _normalized(x, xp, form, axes, name)
+        self.xp, self._form, self._value, self._axes, self._name = xp, form, x, axes, name
+        self._checked = not validate
+        if validate and not defer:
+            self._check()
+
+    def _check(self) -> None:
+        """Run the data checks once (negatives, sums to 1)."""
+        if self._checked:
+            return
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if self._form == "probs":
+                check_probs(self._value, self.xp, self._axes, self._name)
+            elif self._form == "log_probs":
+                check_log_probs(self._value, self.xp, self._axes, self._name)
+        self._checked = True
+
+    # ----------------------------------------------------------------------------- attributes
+    @property
+    def axis(self) -> tuple[int, ...]:
+        """The event axes, as non-negative ints."""
+        return self._axes
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(n for i, n in enumerate(self._value.shape) if i not in self._axes)
+
+    @property
+    def event_shape(self) -> tuple[int, ...]:
+        return tuple(self._value.shape[a] for a in self._axes)
+
+    @property
+    def form(self) -> str:
+        """How the distribution was given: ``"probs"``, ``"logits"`` or ``"log_probs"``."""
+        return self._form
+
+    @property
+    def probs(self) -> Array:
+        """The probabilities (``softmax`` of the logits)."""
+        if self._form == "probs":
+            return self._value
+        return self.xp.exp(self.log_probs)
+
+    @property
+    def log_probs(self) -> Array:
+        """The normalised log-probabilities (``log_softmax`` of the logits)."""
+        if self._form == "probs":
+            with np.errstate(divide="ignore"):  # log 0 = -inf is the right answer
+                return self.xp.log(self._value)
+        if self._form == "logits":
+            return log_softmax(self._value, self.xp, self._axes)
+        return self._value
+
+    @property
+    def logits(self) -> Array:
+        """The logits as given, or the log-probabilities when probabilities were given."""
+        return self._value if self._form == "logits" else self.log_probs
+
+    @property
+    def device(self) -> Any:
+        return array_api_compat.device(self._value)
+
+    def __repr__(self) -> str:
+        return (
+            f"Categorical({self._form}: shape={tuple(self._value.shape)}, axis={self._axes}, "
+            f"dtype={self._value.dtype})"
+        )
+
+    # ------------------------------------------------------------------------ for the measures
+    def _event_last(self) -> tuple[str, Array]:
+        """(form, array), the event axes moved to the end in their order; logits normalised."""
+        x = self._value
+        if self._form == "logits":
+            x = log_softmax(x, self.xp, self._axes)
+        n = x.ndim
+        order = [i for i in range(n) if i not in self._axes] + list(self._axes)
+        if order != list(range(n)):
+            x = self.xp.permute_dims(x, tuple(order))
+        return ("probs" if self._form == "probs" else "log_probs"), x
+
+
+def _normalized(x: Array, xp: Namespace, form: str, axes: tuple[int, ...], name: str) -> Array:
+    if form == "logits":
+        return x
+    if form == "log_probs":
+        return log_softmax(x, xp, axes)
+    if bool(xp.any(x < 0)):
+        from ._validation import raise_negative
+
+        raise_negative(x, name)
+    check_normalizable(xp.sum(x, axis=axes), name)
+    return x / xp.sum(x, axis=axes, keepdims=True)

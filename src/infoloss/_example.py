@@ -1,0 +1,16 @@
+"""The worked example: income brackets in two (synthetic) countries, from the project's seed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["BRACKETS", "EQUAL", "FAT_TAILED"]
+
+BRACKETS = 10
+"""Income brackets, from the poorest (1) to the richest (10)."""
+
+EQUAL = np.full(BRACKETS, 0.1)
+"""The "equal" country: people spread evenly over the brackets."""
+
+FAT_TAILED = np.array([0.80, 0.06, 0.04, 0.03, 0.02, 0.015, 0.012, 0.008, 0.005, 0.01])
+"""The fat-tailed country: 80% in the poorest bracket, 1% in the richest."""

@@ -1,0 +1,458 @@
+"""The public measures: turn each argument into a distribution, dispatch, convert units."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import array_api_compat
+import numpy as np
+
+from . import _discrete  # noqa: F401  (registers the Categorical entries)
+from ._array_api import Array, Namespace, namespace, to_output
+from ._categorical import Categorical
+from ._registry import lookup
+from ._validation import log_base
+
+__all__ = ["cross_entropy", "entropy", "js_distance", "js_divergence", "kl_divergence"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_PARAMS = """\
+axis : int or tuple of ints, default -1
+        The axis along which plain arrays hold a distribution; a tuple makes a joint
+        distribution over several axes. A `Categorical` carries its own axis.
+    base : None, float or {"nats", "bits", "hartleys"}, optional
+        Logarithm base of the result: None (nats), 2 (bits), 10 (hartleys) or any positive
+        number other than 1.
+    keepdims : bool, default False
+        Keep the reduced axes as axes of size one, as NumPy reductions do.
+    validate : bool, default True
+        Check that plain arrays are probabilities: entries >= 0 and each distribution summing
+        to 1 (within ``sqrt(eps)`` of the dtype). ``False`` skips these data-dependent checks,
+        for speed and inside ``jax.jit`` / ``torch.compile``; the formula is then applied to
+        the numbers as given.
+    normalize : bool, default False
+        Explicit opt-in: treat plain arrays as non-negative weights and divide each
+        distribution by its total. Nothing is ever normalised silently."""
+
+_RETURNS = """\
+    Returns
+    -------
+    Array
+        One value per distribution: the inputs' broadcast shape without the reduced axes, in
+        the inputs' array library, device and floating dtype. Lists give NumPy results.
+
+    Raises
+    ------
+    ValueError
+        A negative probability, a distribution not summing to 1, shapes that do not broadcast,
+        an empty or invalid axis, or an invalid `base`.
+    TypeError
+        Complex or non-numeric input, inputs from different array libraries."""
+
+
+def _doc(fn: F) -> F:
+    fn.__doc__ = (fn.__doc__ or "").replace("{params}", _PARAMS).replace("{returns}", _RETURNS)
+    return fn
+
+
+def _as_distribution(
+    x: Any, name: str, axis: object, xp: Namespace, device: Any, *, validate: bool, normalize: bool
+) -> Categorical:
+    if isinstance(x, Categorical):
+        return x
+    if isinstance(x, str | bytes | dict | set):
+        msg = (
+            f"`{name}` must be an array of probabilities or a `Categorical`; "
+            f"found {type(x).__name__}"
+        )
+        raise TypeError(msg)
+    if device is not None and not array_api_compat.is_array_api_obj(x):
+        x = _asarray(x, name, xp, device)
+    return Categorical._from_input(x, axis, name, validate=validate, normalize=normalize, xp=xp)
+
+
+def _asarray(x: Any, name: str, xp: Namespace, device: Any) -> Array:
+    try:
+        return xp.asarray(x, device=device)
+    except (TypeError, ValueError) as exc:
+        msg = (
+            f"`{name}` must be an array or a (nested) list of numbers; "
+            f"found {type(x).__name__}: {exc}"
+        )
+        raise TypeError(msg) from None
+
+
+def _broadcast_plain(
+    xs: list[Any], names: tuple[str, ...], xp: Namespace, device: Any
+) -> list[Any]:
+    """Plain arrays are broadcast against each other first: `axis` refers to that shape."""
+    arrays = [
+        _asarray(x, n, xp, device) if not array_api_compat.is_array_api_obj(x) else x
+        for x, n in zip(xs, names, strict=True)
+    ]
+    shapes = [tuple(a.shape) for a in arrays]
+    if len(set(shapes)) == 1:
+        return arrays
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        found = " and ".join(f"`{n}` {s}" for n, s in zip(names, shapes, strict=True))
+        msg = f"shapes do not broadcast: {found}"
+        raise ValueError(msg) from None
+    return list(xp.broadcast_arrays(*arrays))
+
+
+def _compute(
+    measure: str,
+    args: tuple[Any, ...],
+    *,
+    axis: object,
+    base: object,
+    keepdims: bool,
+    validate: bool,
+    normalize: bool,
+) -> Array:
+    names = ("p", "q")[: len(args)]
+    factor = log_base(base)
+    reps = [a._value if isinstance(a, Categorical) else a for a in args]
+    xp = namespace(*reps, names=names)
+    arrays = [r for r in reps if array_api_compat.is_array_api_obj(r)]
+    device = array_api_compat.device(arrays[0]) if arrays else None
+    xs = list(args)
+    plain = [i for i, a in enumerate(args) if not isinstance(a, Categorical)]
+    if len(plain) > 1:
+        xs = _broadcast_plain(xs, names, xp, device)
+    dists = [
+        _as_distribution(x, n, axis, xp, device, validate=validate, normalize=normalize)
+        for x, n in zip(xs, names, strict=True)
+    ]
+    fn = lookup(measure, tuple(type(d) for d in dists))
+    if fn is None:  # pragma: no cover - every Categorical pair is registered
+        kinds = ", ".join(type(d).__name__ for d in dists)
+        msg = f"no implementation of {measure} for ({kinds})"
+        raise NotImplementedError(msg)
+    res = fn(*dists)
+    if factor is not None:
+        res = res / factor
+    if keepdims:
+        res = _keepdims(res, dists[0], xp)
+    return to_output(res, xp)
+
+
+def _keepdims(res: Array, P: Categorical, xp: Namespace) -> Array:
+    """Insert size-one axes where the first argument's event axes were (right-aligned)."""
+    ndim = res.ndim + len(P.axis)
+    shift = ndim - P._value.ndim
+    positions = {a + shift for a in P.axis}
+    shape = list(res.shape)
+    for pos in sorted(positions):
+        shape.insert(pos, 1)
+    return xp.reshape(res, tuple(shape))
+
+
+@_doc
+def entropy(
+    p: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] = -1,
+    base: float | str | None = None,
+    keepdims: bool = False,
+    validate: bool = True,
+    normalize: bool = False,
+) -> Array:
+    r"""Shannon entropy of a discrete distribution.
+
+    Parameters
+    ----------
+    p : array_like or Categorical
+        Probabilities along `axis` (or a `Categorical` given by logits or log-probabilities).
+    {params}
+
+    {returns}
+
+    See Also
+    --------
+    cross_entropy, kl_divergence, scipy.stats.entropy
+
+    Notes
+    -----
+    .. math:: H(P) = -\sum_i p_i \log p_i, \qquad 0 \log 0 = 0,
+
+    the expected number of nats (bits with ``base=2``) needed to encode an outcome drawn from
+    :math:`P` with the code that is optimal for :math:`P`. :math:`0 \le H(P) \le \log n` for
+    :math:`n` outcomes, with the maximum for the uniform distribution.
+
+    References
+    ----------
+    .. [1] C. E. Shannon, "A Mathematical Theory of Communication", Bell System Technical
+           Journal 27 (1948), 379-423.
+
+    Examples
+    --------
+    Where people spread evenly over 10 income brackets, a person's bracket is hard to guess;
+    where 80% sit in the poorest one, it is easy:
+
+    >>> import numpy as np
+    >>> from infoloss import entropy
+    >>> equal = np.full(10, 0.1)
+    >>> skewed = np.array([0.80, 0.06, 0.04, 0.03, 0.02, 0.015, 0.012, 0.008, 0.005, 0.01])
+    >>> print(f"{entropy(equal, base=2):.4f} {entropy(skewed, base=2):.4f}")
+    3.3219 1.2793
+    >>> bool(entropy(skewed) == -np.sum(skewed * np.log(skewed)))
+    True
+    """
+    return _compute(
+        "entropy",
+        (p,),
+        axis=axis,
+        base=base,
+        keepdims=keepdims,
+        validate=validate,
+        normalize=normalize,
+    )
+
+
+@_doc
+def cross_entropy(
+    p: Any,
+    q: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] = -1,
+    base: float | str | None = None,
+    keepdims: bool = False,
+    validate: bool = True,
+    normalize: bool = False,
+) -> Array:
+    r"""Cross-entropy of `q` relative to `p`: the cost of coding `p`'s outcomes with `q`'s code.
+
+    Parameters
+    ----------
+    p : array_like or Categorical
+        The true distribution, probabilities along `axis` (a one-hot target, say).
+    q : array_like or Categorical
+        The model; use ``Categorical(logits=z)`` for a network's raw scores.
+    {params}
+
+    {returns}
+
+    See Also
+    --------
+    entropy, kl_divergence
+
+    Notes
+    -----
+    .. math:: H(P, Q) = -\sum_i p_i \log q_i = H(P) + KL(P \| Q) \ge H(P),
+
+    with :math:`0 \log q = 0` and :math:`+\infty` where :math:`p_i > 0 = q_i`. For a one-hot
+    :math:`p` it is the negative log-likelihood of the observed class: the softmax
+    "cross-entropy loss" is this function with ``q = Categorical(logits=z)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from infoloss import Categorical, cross_entropy, entropy, kl_divergence
+    >>> p = np.array([0.5, 0.25, 0.25])
+    >>> q = np.array([0.25, 0.25, 0.5])
+    >>> print(f"{cross_entropy(p, q, base=2):.3f} bits")
+    1.750 bits
+    >>> bool(np.isclose(cross_entropy(p, q), entropy(p) + kl_divergence(p, q)))
+    True
+    >>> z = np.array([2.0, 0.5, -1.0])  # logits
+    >>> bool(np.isclose(cross_entropy([1, 0, 0], Categorical(logits=z)),
+    ...                 np.log(np.exp(z).sum()) - z[0]))
+    True
+    """
+    return _compute(
+        "cross_entropy",
+        (p, q),
+        axis=axis,
+        base=base,
+        keepdims=keepdims,
+        validate=validate,
+        normalize=normalize,
+    )
+
+
+@_doc
+def kl_divergence(
+    p: Any,
+    q: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] = -1,
+    base: float | str | None = None,
+    keepdims: bool = False,
+    validate: bool = True,
+    normalize: bool = False,
+) -> Array:
+    r"""Kullback–Leibler divergence KL(P‖Q): the information lost when `q` stands in for `p`.
+
+    Parameters
+    ----------
+    p : array_like or Categorical
+        The true distribution, probabilities along `axis`.
+    q : array_like or Categorical
+        The approximation.
+    {params}
+
+    {returns}
+
+    See Also
+    --------
+    cross_entropy, js_divergence, scipy.special.rel_entr
+
+    Notes
+    -----
+    .. math:: KL(P \| Q) = \sum_i p_i \log \frac{p_i}{q_i} = H(P, Q) - H(P) \ge 0,
+
+    zero if and only if :math:`P = Q`, and not symmetric. Terms with :math:`p_i = 0` are 0;
+    :math:`p_i > 0 = q_i` gives :math:`+\infty`. The result is never negative: round-off
+    below zero is returned as 0, and identical inputs give exactly 0.
+
+    References
+    ----------
+    .. [1] S. Kullback and R. A. Leibler, "On Information and Sufficiency", Annals of
+           Mathematical Statistics 22 (1951), 79-86.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy.special import rel_entr
+    >>> from infoloss import kl_divergence
+    >>> p = np.array([0.5, 0.25, 0.25])
+    >>> q = np.array([0.25, 0.25, 0.5])
+    >>> print(f"{kl_divergence(p, q, base=2):.3f} {kl_divergence(q, p, base=2):.3f}")
+    0.250 0.250
+    >>> bool(np.isclose(kl_divergence(p, q), rel_entr(p, q).sum()))
+    True
+    >>> float(kl_divergence(p, p)), float(kl_divergence([1, 0], [0.5, 0.5], base=2))
+    (0.0, 1.0)
+    >>> float(kl_divergence([0.5, 0.5], [1, 0]))
+    inf
+    """
+    return _compute(
+        "kl_divergence",
+        (p, q),
+        axis=axis,
+        base=base,
+        keepdims=keepdims,
+        validate=validate,
+        normalize=normalize,
+    )
+
+
+@_doc
+def js_divergence(
+    p: Any,
+    q: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] = -1,
+    base: float | str | None = None,
+    keepdims: bool = False,
+    validate: bool = True,
+    normalize: bool = False,
+) -> Array:
+    r"""Jensen–Shannon divergence: a symmetric, bounded smoothing of KL.
+
+    Parameters
+    ----------
+    p, q : array_like or Categorical
+        Probabilities along `axis`.
+    {params}
+
+    {returns}
+
+    See Also
+    --------
+    js_distance, kl_divergence
+
+    Notes
+    -----
+    .. math:: JS(P, Q) = \tfrac12 KL(P \| M) + \tfrac12 KL(Q \| M), \qquad M = \tfrac12 (P + Q),
+
+    symmetric, finite even where the supports differ, and :math:`0 \le JS \le \log 2`
+    (1 bit); results are clamped to that interval against round-off.
+
+    References
+    ----------
+    .. [1] J. Lin, "Divergence measures based on the Shannon entropy", IEEE Transactions on
+           Information Theory 37 (1991), 145-151.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from infoloss import js_divergence
+    >>> float(js_divergence([1, 0], [0, 1], base=2))  # disjoint supports: the maximum
+    1.0
+    >>> p, q = np.array([0.5, 0.25, 0.25]), np.array([0.25, 0.25, 0.5])
+    >>> bool(js_divergence(p, q) == js_divergence(q, p))
+    True
+    """
+    return _compute(
+        "js_divergence",
+        (p, q),
+        axis=axis,
+        base=base,
+        keepdims=keepdims,
+        validate=validate,
+        normalize=normalize,
+    )
+
+
+@_doc
+def js_distance(
+    p: Any,
+    q: Any,
+    /,
+    *,
+    axis: int | tuple[int, ...] = -1,
+    base: float | str | None = None,
+    keepdims: bool = False,
+    validate: bool = True,
+    normalize: bool = False,
+) -> Array:
+    r"""Jensen–Shannon distance, the square root of `js_divergence`: a metric.
+
+    Parameters
+    ----------
+    p, q : array_like or Categorical
+        Probabilities along `axis`.
+    {params}
+
+    {returns}
+
+    See Also
+    --------
+    js_divergence, scipy.spatial.distance.jensenshannon
+
+    Notes
+    -----
+    .. math:: d_{JS}(P, Q) = \sqrt{JS(P, Q)},
+
+    with :math:`JS` in the chosen base. It satisfies the triangle inequality [1]_ and equals
+    ``scipy.spatial.distance.jensenshannon(p, q, base=base)``.
+
+    References
+    ----------
+    .. [1] D. M. Endres and J. E. Schindelin, "A new metric for probability distributions",
+           IEEE Transactions on Information Theory 49 (2003), 1858-1860.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy.spatial.distance import jensenshannon
+    >>> from infoloss import js_distance
+    >>> p, q = np.array([0.5, 0.25, 0.25]), np.array([0.25, 0.25, 0.5])
+    >>> bool(np.isclose(js_distance(p, q, base=2), jensenshannon(p, q, base=2)))
+    True
+    """
+    js = js_divergence(
+        p, q, axis=axis, base=base, keepdims=keepdims, validate=validate, normalize=normalize
+    )
+    xp = array_api_compat.array_namespace(js)
+    return to_output(xp.sqrt(xp.asarray(js)), xp)
