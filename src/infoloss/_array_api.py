@@ -129,20 +129,30 @@ def normalize_axis(axis: object, ndim: int, name: str = "axis") -> tuple[int, ..
     return tuple(sorted(out))
 
 
-def logsumexp(x: Array, xp: Namespace, axes: tuple[int, ...], keepdims: bool = False) -> Array:
-    """``log(sum(exp(x)))`` over ``axes``, stable for large and ``-inf`` entries."""
+def _shifted(x: Array, xp: Namespace, axes: tuple[int, ...]) -> tuple[Array, Array]:
+    """``(x - m, m)`` with ``m`` the finite max over ``axes`` (0 for all-``-inf`` rows)."""
     m = xp.max(x, axis=axes, keepdims=True)
     m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
     if hasattr(m, "detach"):  # the shift is a constant: no gradient flows through it
         m = m.detach()
-    s = xp.sum(xp.exp(x - m), axis=axes, keepdims=True)
-    out = xp.log(s) + m
+    return x - m, m
+
+
+def logsumexp(x: Array, xp: Namespace, axes: tuple[int, ...], keepdims: bool = False) -> Array:
+    """``log(sum(exp(x)))`` over ``axes``, stable for large and ``-inf`` entries."""
+    shifted, m = _shifted(x, xp, axes)
+    out = xp.log(xp.sum(xp.exp(shifted), axis=axes, keepdims=True)) + m
     return out if keepdims else xp.squeeze(out, axis=axes)
 
 
 def log_softmax(x: Array, xp: Namespace, axes: tuple[int, ...]) -> Array:
-    """Normalised log-probabilities from logits, in log space."""
-    return x - logsumexp(x, xp, axes, keepdims=True)
+    """Normalised log-probabilities from logits, in log space.
+
+    ``(x - m) - log(sum(exp(x - m)))``: subtracting the small log-sum last keeps full
+    precision where the logits are large (``x - logsumexp(x)`` would round at ``|x|``).
+    """
+    shifted, _ = _shifted(x, xp, axes)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axes, keepdims=True))
 
 
 def softplus(x: Array, xp: Namespace) -> Array:

@@ -61,11 +61,12 @@ class Categorical:
     0.0
     """
 
-    __slots__ = ("_axes", "_checked", "_form", "_name", "_value", "xp")
+    __slots__ = ("_axes", "_axis", "_checked", "_form", "_name", "_value", "xp")
 
     _form: str
     _value: Array
     _axes: tuple[int, ...]
+    _axis: int | tuple[int, ...]
     _name: str
     _checked: bool
     xp: Namespace
@@ -131,6 +132,7 @@ class Categorical:
         if normalize:
             x = _normalized(x, xp, form, axes, name)
         self.xp, self._form, self._value, self._axes, self._name = xp, form, x, axes, name
+        self._axis = axis  # type: ignore[assignment]  # validated by normalize_axis
         self._checked = not validate
         if validate and not defer:
             self._check()
@@ -148,9 +150,9 @@ class Categorical:
 
     # ----------------------------------------------------------------------------- attributes
     @property
-    def axis(self) -> tuple[int, ...]:
-        """The event axes, as non-negative ints."""
-        return self._axes
+    def axis(self) -> int | tuple[int, ...]:
+        """The event axis (or axes) as given."""
+        return self._axis
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
@@ -218,6 +220,6 @@ def _normalized(x: Array, xp: Namespace, form: str, axes: tuple[int, ...], name:
     if bool(xp.any(x < 0)):
         from ._validation import raise_negative
 
-        raise_negative(x, name)
-    check_normalizable(xp.sum(x, axis=axes), name)
+        raise_negative(x, name, xp)
+    check_normalizable(xp.sum(x, axis=axes), name, xp)
     return x / xp.sum(x, axis=axes, keepdims=True)

@@ -19,11 +19,11 @@ def _layout(
     dists: tuple[Categorical, ...],
 ) -> tuple[int, tuple[int, ...], list[tuple[str, Array]]]:
     """Event axes moved last; checks that event shapes agree and batch shapes broadcast."""
-    k = len(dists[0].axis)
+    k = len(dists[0]._axes)
     forms = [d._event_last() for d in dists]
-    if any(len(d.axis) != k or d.event_shape != dists[0].event_shape for d in dists):
+    if any(len(d._axes) != k or d.event_shape != dists[0].event_shape for d in dists):
         found = "; ".join(
-            f"`{d._name}` has event shape {d.event_shape} along axis {d.axis}" for d in dists
+            f"`{d._name}` has event shape {d.event_shape} along axis {d._axes}" for d in dists
         )
         msg = f"the distributions must have the same outcomes (event shape); found: {found}"
         raise ValueError(msg)
@@ -112,8 +112,8 @@ def _numpy_measure(
     for i, d in enumerate(dists):
         if checks[i]:
             if (mins[i] < 0).any():
-                raise_negative(d._value, d._name)
-            raise_bad_sums(sums[i].reshape(batch), d._name, dtype)
+                raise_negative(d._value, d._name, np)
+            raise_bad_sums(sums[i].reshape(batch), d._name, np)
             d._checked = True
     res = _finish(name, raw)
     nan_rows = np.isnan(sums[0]) | np.isnan(sums[1]) if len(dists) > 1 else np.isnan(sums[0])

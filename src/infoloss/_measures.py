@@ -113,6 +113,7 @@ def _compute(
     keepdims: bool,
     validate: bool,
     normalize: bool,
+    sqrt: bool = False,
 ) -> Array:
     names = ("p", "q")[: len(args)]
     factor = log_base(base)
@@ -136,6 +137,8 @@ def _compute(
     res = fn(*dists)
     if factor is not None:
         res = res / factor
+    if sqrt:
+        res = xp.sqrt(res)
     if keepdims:
         res = _keepdims(res, dists[0], xp)
     return to_output(res, xp)
@@ -143,9 +146,9 @@ def _compute(
 
 def _keepdims(res: Array, P: Categorical, xp: Namespace) -> Array:
     """Insert size-one axes where the first argument's event axes were (right-aligned)."""
-    ndim = res.ndim + len(P.axis)
+    ndim = res.ndim + len(P._axes)
     shift = ndim - P._value.ndim
-    positions = {a + shift for a in P.axis}
+    positions = {a + shift for a in P._axes}
     shape = list(res.shape)
     for pos in sorted(positions):
         shape.insert(pos, 1)
@@ -451,8 +454,13 @@ def js_distance(
     >>> bool(np.isclose(js_distance(p, q, base=2), jensenshannon(p, q, base=2)))
     True
     """
-    js = js_divergence(
-        p, q, axis=axis, base=base, keepdims=keepdims, validate=validate, normalize=normalize
+    return _compute(
+        "js_divergence",
+        (p, q),
+        axis=axis,
+        base=base,
+        keepdims=keepdims,
+        validate=validate,
+        normalize=normalize,
+        sqrt=True,
     )
-    xp = array_api_compat.array_namespace(js)
-    return to_output(xp.sqrt(xp.asarray(js)), xp)

@@ -65,40 +65,38 @@ def _index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
 
 
-def _to_numpy(x: Array) -> np.ndarray[Any, Any]:
-    """Copy a small reduced array to NumPy, for error messages only."""
-    if hasattr(x, "detach"):
-        x = x.detach()
-    if hasattr(x, "cpu"):
-        x = x.cpu()
-    return np.asarray(x)
+def _flat_item(x: Array, xp: Namespace, i: int) -> float:
+    return float(xp.reshape(x, (-1,))[i])
 
 
-def raise_negative(x: Array, name: str) -> None:
+def _first(mask: Array, xp: Namespace) -> int:
+    """Flat index of the first True of a boolean array (computed where the array lives)."""
+    return int(xp.argmax(xp.astype(xp.reshape(mask, (-1,)), xp.int32)))
+
+
+def raise_negative(x: Array, name: str, xp: Namespace) -> None:
     """Raise the message for negative entries of ``x`` (already known to exist)."""
-    xn = _to_numpy(x)
-    flat = int(np.nanargmin(xn))
+    flat = xp.reshape(x, (-1,))
+    i = int(xp.argmin(xp.where(xp.isnan(flat), xp.full_like(flat, xp.inf), flat)))
     msg = (
-        f"`{name}` has negative entries (min {xn.flat[flat]:.6g} at index "
-        f"{_index(flat, xn.shape)}); probabilities must be >= 0"
+        f"`{name}` has negative entries (min {_flat_item(x, xp, i):.6g} at index "
+        f"{_index(i, tuple(x.shape))}); probabilities must be >= 0"
     )
     raise ValueError(msg)
 
 
-def raise_bad_sums(sums: Array, name: str, dtype: Any, what: str = "sums to") -> None:
+def raise_bad_sums(sums: Array, name: str, xp: Namespace, what: str = "sums to") -> None:
     """Raise for the first row whose sum is off by more than the tolerance, if there is one."""
-    tol = sum_tolerance(dtype)
-    s = _to_numpy(sums)
-    with np.errstate(invalid="ignore"):
-        bad = np.abs(s - 1.0) > tol  # NaN rows are not flagged: NaN in gives NaN out
-    if not bad.any():
+    tol = sum_tolerance(sums.dtype)
+    bad = xp.abs(sums - 1.0) > tol  # NaN rows are not flagged: NaN in gives NaN out
+    if not bool(xp.any(bad)):
         return
-    flat = int(np.argmax(bad))
-    row = _index(flat, s.shape)
+    i = _first(bad, xp)
+    row = _index(i, tuple(sums.shape))
     where = f"row {row}" if row else "the distribution"
     msg = (
-        f"`{name}` {where} {what} {float(s.flat[flat]):.10g}; each distribution along the axis "
-        f"must sum to 1 (tolerance {tol:.2g} for {_numpy_dtype(dtype)}). "
+        f"`{name}` {where} {what} {_flat_item(sums, xp, i):.10g}; each distribution along the "
+        f"axis must sum to 1 (tolerance {tol:.2g} for {_numpy_dtype(sums.dtype)}). "
         "Pass `normalize=True` to divide weights by their sum."
     )
     raise ValueError(msg)
@@ -107,37 +105,35 @@ def raise_bad_sums(sums: Array, name: str, dtype: Any, what: str = "sums to") ->
 def check_probs(p: Array, xp: Namespace, axes: tuple[int, ...], name: str) -> None:
     """Entries >= 0 and sums along ``axes`` equal to 1 (NaN rows pass: NaN in gives NaN out)."""
     if bool(xp.any(p < 0)):
-        raise_negative(p, name)
-    raise_bad_sums(xp.sum(p, axis=axes), name, p.dtype)
+        raise_negative(p, name, xp)
+    raise_bad_sums(xp.sum(p, axis=axes), name, xp)
 
 
 def check_log_probs(lp: Array, xp: Namespace, axes: tuple[int, ...], name: str) -> None:
     """``logsumexp`` along ``axes`` equal to 0, i.e. the probabilities sum to 1."""
     from ._array_api import logsumexp
 
-    if bool(xp.any(lp > 0)):
-        xn = _to_numpy(lp)
-        flat = int(np.nanargmax(xn))
+    positive = lp > sum_tolerance(lp.dtype)  # log_softmax may round a certain outcome up
+    if bool(xp.any(positive)):
+        i = _first(positive, xp)
         msg = (
-            f"`{name}` has positive entries (max {xn.flat[flat]:.6g} at index "
-            f"{_index(flat, xn.shape)}); log-probabilities must be <= 0. "
+            f"`{name}` has positive entries ({_flat_item(lp, xp, i):.6g} at index "
+            f"{_index(i, tuple(lp.shape))}); log-probabilities must be <= 0. "
             "Pass unnormalised scores as `logits=` instead."
         )
         raise ValueError(msg)
-    raise_bad_sums(
-        xp.exp(logsumexp(lp, xp, axes)), name, lp.dtype, what="exponentiates and sums to"
-    )
+    lse = logsumexp(lp, xp, axes)
+    raise_bad_sums(xp.exp(lse), name, xp, what="exponentiates and sums to")
 
 
-def check_normalizable(sums: Array, name: str) -> None:
+def check_normalizable(sums: Array, name: str, xp: Namespace) -> None:
     """For ``normalize=True``: every row must have a positive finite total weight."""
-    s = _to_numpy(sums)
-    with np.errstate(invalid="ignore"):
-        bad = ~(s > 0) & ~np.isnan(s) | np.isinf(s)
-    if bad.any():
-        flat = int(np.argmax(bad))
+    bad = (sums == 0) | xp.isinf(sums)  # negatives were refused before; NaN rows stay NaN
+    if bool(xp.any(bad)):
+        i = _first(bad, xp)
         msg = (
-            f"`{name}` row {_index(flat, s.shape)} has total weight {float(s.flat[flat]):.6g}; "
-            "`normalize=True` needs a positive, finite total in every row"
+            f"`{name}` row {_index(i, tuple(sums.shape))} has total weight "
+            f"{_flat_item(sums, xp, i):.6g}; `normalize=True` needs a positive, finite total "
+            "in every row"
         )
         raise ValueError(msg)
