@@ -1,0 +1,153 @@
+"""The NumPy route's three implementations agree: compiled core, NumPy blocks, generic formulas.
+
+The compiled core (`infoloss._ckernels`, optional) and the blocked NumPy kernels are the fast
+paths for NumPy probability arrays; `infoloss._formulas` is the generic array-API route that
+every other library takes. Each is an independent check of the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mpmath
+import numpy as np
+import pytest
+
+import infoloss
+from infoloss import _formulas, _numpy_kernels
+
+MEASURES = ["entropy", "cross_entropy", "kl_divergence", "js_divergence"]
+ck = _numpy_kernels._ckernels
+needs_c = pytest.mark.skipif(ck is None, reason="the compiled core is not built")
+
+
+@pytest.fixture(params=["compiled", "numpy-blocks"])
+def route(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "compiled" and ck is None:
+        pytest.skip("the compiled core is not built")
+    if request.param == "numpy-blocks":
+        monkeypatch.setattr(_numpy_kernels, "_ckernels", None)
+    return str(request.param)
+
+
+def _generic(name: str, p: np.ndarray[Any, Any], q: np.ndarray[Any, Any]) -> Any:
+    """The generic array-API formula on the same rows (reference route)."""
+    args = [("probs", p)] if name == "entropy" else [("probs", p), ("probs", q)]
+    with np.errstate(all="ignore"):
+        return getattr(_formulas, name)(*args, np, 1)
+
+
+def _call(name: str, p: Any, q: Any, **kw: Any) -> Any:
+    f = getattr(infoloss, name)
+    return f(p, **kw) if name == "entropy" else f(p, q, **kw)
+
+
+def _awkward_rows(rng: np.random.Generator, n: int, k: int, dtype: Any) -> Any:
+    """Rows with exact zeros, a row where q has zeros under p > 0, tiny and subnormal mass."""
+    p = rng.random((n, k)) ** 3
+    q = rng.random((n, k)) ** 3
+    p[p < 0.1] = 0.0
+    q[1, :3] = 0.0
+    p[2, :] = 0.0
+    p[2, 0] = 1.0  # one-hot row
+    q[3, 0] = 1e-300
+    p[4, 1] = 1e-310  # subnormal
+    p /= p.sum(-1, keepdims=True)
+    q /= q.sum(-1, keepdims=True)
+    return p.astype(dtype), q.astype(dtype)
+
+
+@pytest.mark.parametrize("name", MEASURES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_routes_agree_with_generic(route: str, name: str, dtype: Any) -> None:
+    rng = np.random.default_rng(11)
+    p, q = _awkward_rows(rng, 7, 300, dtype)
+    got = _call(name, p, q)
+    want = _generic(name, p.astype(np.float64), q.astype(np.float64))
+    if name == "kl_divergence":
+        want = np.maximum(want, 0)
+    assert got.dtype == dtype
+    # float64: a few ulps of summation order; float32: inputs rounded, sums accumulated wider
+    rtol = 1e-12 if dtype == np.float64 else 2e-6
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", MEASURES)
+def test_routes_nan_rows_and_layouts(route: str, name: str) -> None:
+    rng = np.random.default_rng(12)
+    p, q = _awkward_rows(rng, 6, 50, np.float64)
+    p[0, 5] = np.nan
+    q[5, 7] = np.nan
+    got = _call(name, p, q)
+    assert np.isnan(got[0])
+    assert np.isnan(got[5]) == (name != "entropy")
+    ok = ~np.isnan(got)
+    np.testing.assert_allclose(got[ok], _generic(name, p, q)[ok], rtol=1e-12, atol=1e-15)
+    # a column layout (axis=0) and a broadcast q row give the same numbers
+    np.testing.assert_allclose(_call(name, p.T, q.T, axis=0), got, rtol=1e-12, equal_nan=True)
+    row = q[3]
+    b = _call(name, p, row)
+    np.testing.assert_allclose(b, _call(name, p, np.tile(row, (6, 1))), rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("name", MEASURES)
+def test_threads_give_the_single_thread_answer(
+    route: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(13)
+    p = rng.random((300, 4000))
+    q = rng.random((300, 4000))
+    p /= p.sum(-1, keepdims=True)
+    q /= q.sum(-1, keepdims=True)
+    assert p.size >= _numpy_kernels._PARALLEL_MIN  # the threaded path
+    threaded = _call(name, p, q)
+    monkeypatch.setattr(_numpy_kernels, "_PARALLEL_MIN", 10**12)
+    np.testing.assert_array_equal(threaded, _call(name, p, q))
+
+
+def test_fused_validation_reports_row(route: str) -> None:
+    rng = np.random.default_rng(14)
+    p = rng.random((5, 20))
+    p /= p.sum(-1, keepdims=True)
+    q = p.copy()
+    q[3] *= 0.9
+    with pytest.raises(ValueError, match=r"`q` row \(3,\) sums to 0\.9"):
+        infoloss.kl_divergence(p, q)
+    q = p.copy()
+    q[2, 4] = -0.25
+    with pytest.raises(
+        ValueError, match=r"`q` has negative entries \(min -0\.25 at index \(2, 4\)"
+    ):
+        infoloss.kl_divergence(p, q)
+
+
+@needs_c
+def test_compiled_log_special_values() -> None:
+    x = np.array([0.0, -0.0, -1.0, np.inf, -np.inf, np.nan, 1.0, 2.0, 0.5, 5e-324, 1e-310])
+    y = np.empty_like(x)
+    ck.log(x, y)
+    with np.errstate(all="ignore"):
+        want = np.log(x)
+    np.testing.assert_array_equal(y, want)
+
+
+@needs_c
+def test_compiled_log_within_one_ulp_of_mpmath() -> None:
+    rng = np.random.default_rng(15)
+    x = np.concatenate(
+        [
+            rng.random(300),
+            np.exp(rng.uniform(-744, 709, 300)),  # every binade, subnormals included
+            1.0 + rng.normal(0, 1e-6, 200),  # near 1, where log is small
+            np.sqrt(2) * (1 + rng.normal(0, 1e-12, 100)),  # the reduction's boundary
+        ]
+    )
+    y = np.empty_like(x)
+    ck.log(x, y)
+    mpmath.mp.dps = 40
+    ulps = [
+        abs(float((mpmath.mpf(float(yi)) - mpmath.log(mpmath.mpf(float(xi)))) / np.spacing(yi)))
+        for xi, yi in zip(x, y, strict=True)
+        if yi != 0
+    ]
+    assert max(ulps) < 1.0  # faithfully rounded (correct rounding would be 0.5)

@@ -1,0 +1,78 @@
+"""The public surface: exactly the spec's names, sorted, importable and documented."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+import infoloss
+
+# the spec's list (notes/spec.md, "Public names")
+SPEC_NAMES = [
+    "Categorical",
+    "cross_entropy",
+    "entropy",
+    "js_distance",
+    "js_divergence",
+    "kl_divergence",
+]
+FUNCTIONS = [n for n in SPEC_NAMES if n != "Categorical"]
+
+
+def test_all_is_sorted_and_exactly_the_spec_names() -> None:
+    assert list(infoloss.__all__) == sorted(infoloss.__all__)
+    assert list(infoloss.__all__) == SPEC_NAMES
+
+
+def test_version_is_a_string_outside_all() -> None:
+    assert isinstance(infoloss.__version__, str)
+    assert infoloss.__version__
+    assert "__version__" not in infoloss.__all__
+
+
+@pytest.mark.parametrize("name", SPEC_NAMES)
+def test_each_name_importable(name: str) -> None:
+    module = importlib.import_module("infoloss")
+    obj = getattr(module, name)
+    namespace: dict[str, object] = {}
+    exec(f"from infoloss import {name}", namespace)
+    assert namespace[name] is obj
+
+
+@pytest.mark.parametrize("name", SPEC_NAMES)
+def test_each_public_object_has_a_docstring(name: str) -> None:
+    doc = inspect.getdoc(getattr(infoloss, name))
+    assert doc
+    assert len(doc.strip()) > 40
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_function_signatures_follow_the_spec(name: str) -> None:
+    sig = inspect.signature(getattr(infoloss, name))
+    params = list(sig.parameters.values())
+    n_data = 1 if name == "entropy" else 2
+    data, options = params[:n_data], params[n_data:]
+    assert all(p.kind is inspect.Parameter.POSITIONAL_ONLY for p in data)
+    assert [p.name for p in data] == ["p", "q"][:n_data]
+    expected = {"axis": -1, "base": None, "keepdims": False, "validate": True, "normalize": False}
+    assert {p.name: p.default for p in options} == expected
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options)
+
+
+def test_categorical_signature_follows_the_spec() -> None:
+    sig = inspect.signature(infoloss.Categorical)
+    params = sig.parameters
+    assert list(params) == ["probs", "logits", "log_probs", "axis", "validate", "normalize"]
+    assert params["probs"].default is None
+    assert params["probs"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    for name, default in [
+        ("logits", None),
+        ("log_probs", None),
+        ("axis", -1),
+        ("validate", True),
+        ("normalize", False),
+    ]:
+        assert params[name].default == default
+        assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
