@@ -113,7 +113,7 @@ def _numpy_measure(
         if checks[i]:
             if (mins[i] < 0).any():
                 raise_negative(d._value, d._name, np)
-            raise_bad_sums(sums[i].reshape(batch), d._name, np)
+            raise_bad_sums(sums[i].astype(dtype).reshape(batch), d._name, np)
             d._checked = True
     res = _finish(name, raw)
     nan_rows = np.isnan(sums[0]) | np.isnan(sums[1]) if len(dists) > 1 else np.isnan(sums[0])

@@ -23,6 +23,7 @@ anyway. A row whose result comes out non-finite for another reason (``p / q`` ov
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 import threading
@@ -31,6 +32,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeAlias
 
 import numpy as np
+
+_ckernels: Any
+try:  # the optional compiled core (setup.py builds it where a C compiler is at hand)
+    _ckernels = importlib.import_module("infoloss._ckernels")
+except ImportError:  # pragma: no cover - the tests run the NumPy kernels by monkeypatching
+    _ckernels = None
 
 __all__ = ["MEASURES", "run"]
 
@@ -160,22 +167,36 @@ def run(
     ``(raw, sums, mins)``: the row sums of the kernel terms, the row sums of ``p`` and ``q``,
     and, where ``checks`` asks, their row minima (for validation).
     """
+    n_rows = p.shape[0]
+    if _ckernels is not None and all(_rows_contiguous(a) for a in (p, q) if a is not None):
+        out = np.empty(n_rows)
+        sums = [np.empty(n_rows), np.empty(n_rows)]
+        mins = [np.empty(n_rows), np.empty(n_rows)]
+        c_args = (out, sums[0], sums[1], mins[0], mins[1])
+        _in_parallel(p, lambda a, b: _ckernels.reduce_rows(measure, p, q, a, b, *c_args))
+        return out.astype(p.dtype, copy=False), sums, mins
     kernel, _ = MEASURES[measure]
-    n_rows, _n_cols = p.shape
     out = np.zeros(n_rows, dtype=p.dtype)
     sums = [np.zeros(n_rows, dtype=p.dtype) for _ in range(2)]
     mins = [np.full(n_rows, np.inf, dtype=p.dtype) for _ in range(2)]
+    _in_parallel(p, lambda a, b: _work(kernel, p, q, range(a, b), out, sums, mins, checks))
+    return out, sums, mins
+
+
+def _rows_contiguous(a: NDArray) -> bool:
+    return a.dtype in (np.float32, np.float64) and (a.shape[1] == 1 or a.strides[1] == a.itemsize)
+
+
+def _in_parallel(p: NDArray, fn: Callable[[int, int], object]) -> None:
+    """``fn(a, b)`` over chunks of rows, on the thread pool when the work is large enough."""
+    n_rows = p.shape[0]
     n_threads = _n_threads() if p.size >= _PARALLEL_MIN and n_rows > 1 else 1
     if n_threads == 1:
-        _work(kernel, p, q, range(n_rows), out, sums, mins, checks)
-        return out, sums, mins
-    n_chunks = min(n_rows, 4 * n_threads)
-    edges = np.linspace(0, n_rows, n_chunks + 1).astype(int)
+        fn(0, n_rows)
+        return
+    edges = np.linspace(0, n_rows, min(n_rows, 4 * n_threads) + 1).astype(int)
     futures = [
-        _get_pool().submit(_work, kernel, p, q, range(a, b), out, sums, mins, checks)
-        for a, b in itertools.pairwise(edges)
-        if b > a
+        _get_pool().submit(fn, int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a
     ]
     for f in futures:
         f.result()
-    return out, sums, mins
