@@ -150,9 +150,27 @@ def log_softmax(x: Array, xp: Namespace, axes: tuple[int, ...]) -> Array:
 
     ``(x - m) - log(sum(exp(x - m)))``: subtracting the small log-sum last keeps full
     precision where the logits are large (``x - logsumexp(x)`` would round at ``|x|``).
+    PyTorch and JAX use their own fused kernel of the same formula.
     """
+    native = _native_log_softmax(xp, axes)
+    if native is not None:
+        return native(x)
     shifted, _ = _shifted(x, xp, axes)
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axes, keepdims=True))
+
+
+def _native_log_softmax(xp: Namespace, axes: tuple[int, ...]) -> Any:
+    if len(axes) != 1:
+        return None
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        return lambda x: torch.nn.functional.log_softmax(x, dim=axes[0])
+    if array_api_compat.is_jax_namespace(xp):
+        import jax
+
+        return lambda x: jax.nn.log_softmax(x, axis=axes[0])
+    return None
 
 
 def softplus(x: Array, xp: Namespace) -> Array:

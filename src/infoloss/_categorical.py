@@ -201,7 +201,11 @@ class Categorical:
 
     # ------------------------------------------------------------------------ for the measures
     def _event_last(self) -> tuple[str, Array]:
-        """(form, array), the event axes moved to the end in their order; logits normalised."""
+        """(form, array), the event axes moved to the end in their order.
+
+        Logits come back normalised, as form ``"logits"``: log-probabilities whose rows are
+        all NaN wherever a logit was NaN (the log-sum spreads it).
+        """
         x = self._value
         if self._form == "logits":
             x = log_softmax(x, self.xp, self._axes)
@@ -209,7 +213,7 @@ class Categorical:
         order = [i for i in range(n) if i not in self._axes] + list(self._axes)
         if order != list(range(n)):
             x = self.xp.permute_dims(x, tuple(order))
-        return ("probs" if self._form == "probs" else "log_probs"), x
+        return self._form, x
 
 
 def _normalized(x: Array, xp: Namespace, form: str, axes: tuple[int, ...], name: str) -> Array:

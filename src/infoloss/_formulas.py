@@ -1,7 +1,8 @@
 r"""Categorical measures in any array namespace, differentiable, in nats.
 
 Each function takes ``(form, x)`` pairs from `Categorical._event_last` (``form`` is
-``"probs"`` or ``"log_probs"``, the event axes last) and the number ``k`` of event axes, and
+``"probs"``, or ``"log_probs"`` / ``"logits"`` for normalised log-probabilities, the event
+axes last) and the number ``k`` of event axes, and
 reduces over those axes. Inputs broadcast.
 
 Every term is guarded by the "double where" trick: entries with ``p == 0`` are replaced by a
@@ -46,8 +47,13 @@ def _log_under(Q: Form, mask: Array, xp: Namespace) -> Array:
     return xp.where(mask, y, xp.zeros_like(y))
 
 
-def _nan_rows(Q: Form, xp: Namespace, k: int) -> Array:
-    """Rows of ``Q`` holding a NaN, which the mask of ``P`` might otherwise hide."""
+def _nan_rows(Q: Form, xp: Namespace, k: int) -> Array | None:
+    """Rows of ``Q`` holding a NaN, which the mask of ``P`` might otherwise hide.
+
+    None for normalised logits: a NaN logit makes its whole row NaN, which no mask hides.
+    """
+    if Q[0] == "logits":
+        return None
     return xp.any(xp.isnan(Q[1]), axis=_axes(k))
 
 
@@ -55,7 +61,9 @@ def _where0(mask: Array, t: Array, xp: Namespace) -> Array:
     return xp.where(mask, t, xp.zeros_like(t))
 
 
-def _propagate_nan(res: Array, nan_rows: Array, xp: Namespace) -> Array:
+def _propagate_nan(res: Array, nan_rows: Array | None, xp: Namespace) -> Array:
+    if nan_rows is None:
+        return res
     return xp.where(nan_rows, xp.full_like(res, xp.nan), res)
 
 
