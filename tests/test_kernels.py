@@ -151,3 +151,35 @@ def test_compiled_log_within_one_ulp_of_mpmath() -> None:
         if yi != 0
     ]
     assert max(ulps) < 1.0  # faithfully rounded (correct rounding would be 0.5)
+
+
+_FORK_SCRIPT = """
+import multiprocessing as mp
+import numpy as np
+import infoloss
+rng = np.random.default_rng(16)
+p = rng.random((300, 4000))
+p /= p.sum(-1, keepdims=True)
+want = infoloss.entropy(p)  # starts the thread pool in the parent
+with mp.get_context("fork").Pool(1) as pool:
+    got = pool.apply_async(infoloss.entropy, (p,)).get(timeout=60)
+assert np.array_equal(got, want)
+print("ok")
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_threaded_route_works_in_a_forked_child() -> None:
+    # in a fresh interpreter: other libraries in this one (JAX) object to fork themselves
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore::DeprecationWarning", "-c", _FORK_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

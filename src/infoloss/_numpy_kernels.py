@@ -65,6 +65,16 @@ def _get_pool() -> ThreadPoolExecutor:
         return _pool
 
 
+def _forget_pool() -> None:
+    """In a forked child the pool's threads do not exist: start afresh (e.g. data loaders)."""
+    global _pool, _lock
+    _pool, _lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 # ------------------------------------------------------------------------------ block kernels
 # Each kernel reduces one (rows, cols) block into `acc` (shape (rows,)), using `r` and `s`,
 # scratch buffers of the block's shape.
