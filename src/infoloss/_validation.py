@@ -69,6 +69,11 @@ def _flat_item(x: Array, xp: Namespace, i: int) -> float:
     return float(xp.reshape(x, (-1,))[i])
 
 
+def _shortest(value: float, dtype: Any) -> str:
+    """The shortest text that reads back as ``value`` in ``dtype`` (0.9, not 0.8999999762)."""
+    return str(np.dtype(_numpy_dtype(dtype)).type(value))
+
+
 def _first(mask: Array, xp: Namespace) -> int:
     """Flat index of the first True of a boolean array (computed where the array lives)."""
     return int(xp.argmax(xp.astype(xp.reshape(mask, (-1,)), xp.int32)))
@@ -95,7 +100,7 @@ def raise_bad_sums(sums: Array, name: str, xp: Namespace, what: str = "sums to")
     row = _index(i, tuple(sums.shape))
     where = f"row {row}" if row else "the distribution"
     msg = (
-        f"`{name}` {where} {what} {_flat_item(sums, xp, i):.10g}; each distribution along the "
+        f"`{name}` {where} {what} {_shortest(_flat_item(sums, xp, i), sums.dtype)}; each distribution along the "
         f"axis must sum to 1 (tolerance {tol:.2g} for {_numpy_dtype(sums.dtype)}). "
         "Pass `normalize=True` to divide weights by their sum."
     )
