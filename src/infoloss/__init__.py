@@ -1,22 +1,33 @@
 """infoloss: correct, fast information measures on any array library.
 
 Entropy, cross-entropy, Kullback–Leibler and Jensen–Shannon divergence of discrete
-distributions given as probabilities, logits or log-probabilities, in NumPy, PyTorch, JAX or
-any array-API library.
+distributions given as probabilities, logits or log-probabilities, and of parametric
+distributions (closed forms, Monte Carlo where none exists), in NumPy, PyTorch, JAX or any
+array-API library.
 """
 
 from __future__ import annotations
 
 from ._categorical import Categorical
+from ._estimate import Estimate
 from ._measures import cross_entropy, entropy, js_distance, js_divergence, kl_divergence
+from ._parametric import NoClosedFormError
+from ._registry import kl_pairs, register_kl
+from .distributions import Distribution, Normal
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Categorical",
+    "Distribution",
+    "Estimate",
+    "NoClosedFormError",
+    "Normal",
     "cross_entropy",
     "entropy",
     "js_distance",
     "js_divergence",
     "kl_divergence",
+    "kl_pairs",
+    "register_kl",
 ]

@@ -11,8 +11,11 @@ import numpy as np
 from . import _discrete  # noqa: F401  (registers the Categorical entries)
 from ._array_api import Array, Namespace, namespace, to_output
 from ._categorical import Categorical
+from ._estimate import Estimate
+from ._parametric import parametric_measure
 from ._registry import lookup
 from ._validation import log_base
+from .distributions._scipy import as_parametric
 
 __all__ = ["cross_entropy", "entropy", "js_distance", "js_divergence", "kl_divergence"]
 
@@ -34,7 +37,16 @@ axis : int or tuple of ints, default -1
         the numbers as given.
     normalize : bool, default False
         Explicit opt-in: treat plain arrays as non-negative weights and divide each
-        distribution by its total. Nothing is ever normalised silently."""
+        distribution by its total. Nothing is ever normalised silently.
+    method : {"exact", "auto", "mc", "mc-k3"}, default "exact"
+        For parametric distributions: the closed form (an error names the pair where none is
+        known), the closed form else Monte Carlo, or a Monte Carlo estimate (``"mc-k3"``: the
+        non-negative low-variance KL estimator). Estimates come back as `Estimate`, with a
+        standard error. Arrays of probabilities are always exact.
+    n : int, default 10000
+        Number of draws for Monte Carlo.
+    rng : int or numpy.random.Generator, optional
+        Seed or generator for Monte Carlo; the same seed gives the same estimate."""
 
 _RETURNS = """\
     Returns
@@ -113,10 +125,33 @@ def _compute(
     keepdims: bool,
     validate: bool,
     normalize: bool,
+    method: str = "exact",
+    n: int = 10_000,
+    rng: Any = None,
     sqrt: bool = False,
-) -> Array:
+) -> Any:
     names = ("p", "q")[: len(args)]
     factor = log_base(base)
+    params = [as_parametric(a, name) for a, name in zip(args, names, strict=True)]
+    if any(p is not None for p in params):
+        if not all(p is not None for p in params):
+            found = ", ".join(
+                f"`{k}` is a {type(a).__name__}" for k, a in zip(names, args, strict=True)
+            )
+            msg = (
+                "both arguments must be distributions (infoloss or SciPy frozen) or both "
+                f"discrete probability arrays; found {found}"
+            )
+            raise TypeError(msg)
+        P, Q = params[0], params[1] if len(params) > 1 else None
+        res = parametric_measure(measure, P, Q, method=method, n=n, rng=rng)  # type: ignore[arg-type]
+        return _in_units(res, factor, sqrt, P.xp)  # type: ignore[union-attr]
+    if method not in ("exact", "auto"):
+        msg = (
+            f"`method` {method!r} estimates measures between parametric distributions; "
+            "arrays of probabilities are computed exactly (method='exact')"
+        )
+        raise ValueError(msg)
     reps = [a._value if isinstance(a, Categorical) else a for a in args]
     xp = namespace(*reps, names=names)
     arrays = [r for r in reps if array_api_compat.is_array_api_obj(r)]
@@ -144,6 +179,23 @@ def _compute(
     return to_output(res, xp)
 
 
+def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
+    """Nats to the requested base (and JS to its square root), for arrays and estimates."""
+    if isinstance(res, Estimate):
+        value, se = res.value, res.stderr
+        if factor is not None:
+            value, se = value / factor, se / factor
+        if sqrt:  # delta method: se(sqrt v) = se(v) / (2 sqrt v)
+            root = xp.sqrt(xp.where(value < 0, xp.zeros_like(value), value))
+            value, se = root, se / (2 * root)
+        return Estimate(to_output(value, xp), to_output(se, xp), res.method, res.n)
+    if factor is not None:
+        res = res / factor
+    if sqrt:
+        res = xp.sqrt(res)
+    return to_output(res, xp)
+
+
 def _keepdims(res: Array, P: Categorical, xp: Namespace) -> Array:
     """Insert size-one axes where the first argument's event axes were (right-aligned)."""
     ndim = res.ndim + len(P._axes)
@@ -165,7 +217,10 @@ def entropy(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-) -> Array:
+    method: str = "exact",
+    n: int = 10_000,
+    rng: Any = None,
+) -> Any:
     r"""Shannon entropy of a discrete distribution.
 
     Parameters
@@ -215,6 +270,9 @@ def entropy(
         keepdims=keepdims,
         validate=validate,
         normalize=normalize,
+        method=method,
+        n=n,
+        rng=rng,
     )
 
 
@@ -229,7 +287,10 @@ def cross_entropy(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-) -> Array:
+    method: str = "exact",
+    n: int = 10_000,
+    rng: Any = None,
+) -> Any:
     r"""Cross-entropy of `q` relative to `p`: the cost of coding `p`'s outcomes with `q`'s code.
 
     Parameters
@@ -277,6 +338,9 @@ def cross_entropy(
         keepdims=keepdims,
         validate=validate,
         normalize=normalize,
+        method=method,
+        n=n,
+        rng=rng,
     )
 
 
@@ -291,7 +355,10 @@ def kl_divergence(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-) -> Array:
+    method: str = "exact",
+    n: int = 10_000,
+    rng: Any = None,
+) -> Any:
     r"""Kullback–Leibler divergence KL(P‖Q): the information lost when `q` stands in for `p`.
 
     Parameters
@@ -345,6 +412,9 @@ def kl_divergence(
         keepdims=keepdims,
         validate=validate,
         normalize=normalize,
+        method=method,
+        n=n,
+        rng=rng,
     )
 
 
@@ -359,7 +429,10 @@ def js_divergence(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-) -> Array:
+    method: str = "exact",
+    n: int = 10_000,
+    rng: Any = None,
+) -> Any:
     r"""Jensen–Shannon divergence: a symmetric, bounded smoothing of KL.
 
     Parameters
@@ -404,6 +477,9 @@ def js_divergence(
         keepdims=keepdims,
         validate=validate,
         normalize=normalize,
+        method=method,
+        n=n,
+        rng=rng,
     )
 
 
@@ -418,7 +494,10 @@ def js_distance(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-) -> Array:
+    method: str = "exact",
+    n: int = 10_000,
+    rng: Any = None,
+) -> Any:
     r"""Jensen–Shannon distance, the square root of `js_divergence`: a metric.
 
     Parameters
@@ -462,5 +541,8 @@ def js_distance(
         keepdims=keepdims,
         validate=validate,
         normalize=normalize,
+        method=method,
+        n=n,
+        rng=rng,
         sqrt=True,
     )

@@ -99,8 +99,9 @@ def raise_bad_sums(sums: Array, name: str, xp: Namespace, what: str = "sums to")
     i = _first(bad, xp)
     row = _index(i, tuple(sums.shape))
     where = f"row {row}" if row else "the distribution"
+    found = _shortest(_flat_item(sums, xp, i), sums.dtype)
     msg = (
-        f"`{name}` {where} {what} {_shortest(_flat_item(sums, xp, i), sums.dtype)}; each distribution along the "
+        f"`{name}` {where} {what} {found}; each distribution along the "
         f"axis must sum to 1 (tolerance {tol:.2g} for {_numpy_dtype(sums.dtype)}). "
         "Pass `normalize=True` to divide weights by their sum."
     )
