@@ -206,3 +206,17 @@ def test_registry_most_specific_pair_wins_and_twice_is_an_error() -> None:
     assert ("Wide", "Normal") in il.kl_pairs()
     with pytest.raises(ValueError, match="already registered"):
         register("kl_divergence", Wide, Normal)(_kl_wide)
+
+
+def test_threaded_closed_forms_equal_the_serial_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    from infoloss import _parametric
+
+    rng = np.random.default_rng(9)
+    loc, scale = rng.normal(size=(101, 3)), rng.uniform(0.5, 2, size=(101, 1))
+    P, Q = Normal(loc, scale), Normal(0.5, rng.uniform(0.5, 2, size=3))
+    serial = il.kl_divergence(P, Q)
+    h_serial = il.entropy(P)
+    monkeypatch.setattr(_parametric, "_PARALLEL_MIN", 2)
+    np.testing.assert_array_equal(il.kl_divergence(P, Q), serial)
+    np.testing.assert_array_equal(il.entropy(P), h_serial)
+    np.testing.assert_array_equal(il.cross_entropy(P, Q), il.entropy(P) + serial)

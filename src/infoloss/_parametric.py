@@ -8,11 +8,15 @@ closed form where there is one and falls back to ``"mc"``. Estimates come back a
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from typing import Any
 
-from ._array_api import LN2, Array, Namespace
+import numpy as np
+
+from . import _numpy_kernels
+from ._array_api import LN2, Array, Namespace, is_numpy
 from ._estimate import Estimate
 from ._registry import lookup
 from .distributions._base import Distribution
@@ -24,7 +28,33 @@ class NoClosedFormError(NotImplementedError):
     """No closed form is registered for this pair of families: use ``method="mc"``."""
 
 
+_PARALLEL_MIN = 1 << 17  # batch size from which NumPy closed forms are split among threads
+
+
 def _closed(measure: str, P: Distribution, Q: Distribution | None) -> Array | None:
+    """The closed form, on NumPy split along the first batch axis among threads when large."""
+    dists = (P,) if Q is None else (P, Q)
+    batch = np.broadcast_shapes(*(d.batch_shape for d in dists))
+    n_threads = _numpy_kernels._n_threads()
+    if not (is_numpy(P.xp) and batch and math.prod(batch) >= _PARALLEL_MIN and n_threads > 1):
+        return _closed_serial(measure, P, Q)
+    edges = np.linspace(0, batch[0], n_threads + 1).astype(int)
+    pool = _numpy_kernels._get_pool()
+    parts = [
+        pool.submit(_closed_serial, measure, *(d._take(a, b, len(batch)) for d in dists))
+        for a, b in itertools.pairwise(edges)
+    ]
+    results: list[Any] = [f.result() for f in parts]
+    if any(r is None for r in results):
+        return None
+    blocks = [
+        np.broadcast_to(r, (b - a, *batch[1:]))
+        for r, (a, b) in zip(results, itertools.pairwise(edges), strict=True)
+    ]
+    return np.concatenate(blocks)
+
+
+def _closed_serial(measure: str, P: Distribution, Q: Distribution | None = None) -> Array | None:
     if measure == "entropy":
         try:
             return P.entropy()

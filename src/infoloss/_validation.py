@@ -66,7 +66,8 @@ def _index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _flat_item(x: Array, xp: Namespace, i: int) -> float:
-    return float(xp.reshape(x, (-1,))[i])
+    item = xp.reshape(x, (-1,))[i]
+    return float(item.detach() if hasattr(item, "detach") else item)
 
 
 def _shortest(value: float, dtype: Any) -> str:

@@ -23,12 +23,31 @@ __all__ = ["Constraint", "Distribution", "nonnegative", "positive", "real", "uni
 
 
 class Constraint:
-    """A named check of a parameter's values: ``ok(x, xp)`` is True where they are valid."""
+    """A named check of a parameter's values: ``ok(x, xp)`` is True where they are valid.
 
-    def __init__(self, text: str, ok: Callable[[Array, Namespace], Array]) -> None:
-        self.text, self.ok = text, ok
+    ``interval=(low, high, low_closed, high_closed)`` adds a fast path: when the minimum and
+    maximum of the values lie inside, no elementwise pass is needed (two reductions instead).
+    """
+
+    def __init__(
+        self,
+        text: str,
+        ok: Callable[[Array, Namespace], Array],
+        interval: tuple[float, float, bool, bool] | None = None,
+    ) -> None:
+        self.text, self.ok, self.interval = text, ok, interval
+
+    def _inside(self, x: Array, xp: Namespace) -> bool:
+        if self.interval is None or x.size == 0:
+            return False
+        low, high, low_closed, high_closed = self.interval
+        lo, hi = _scalar(xp.min(x)), _scalar(xp.max(x))  # NaN compares False: elementwise
+        low_ok = lo >= low if low_closed else lo > low
+        return low_ok and (hi <= high if high_closed else hi < high)
 
     def check(self, x: Array, xp: Namespace, name: str, family: str) -> None:
+        if self._inside(x, xp):
+            return
         ok = self.ok(x, xp) | xp.isnan(x)  # NaN parameters give NaN results, not errors
         bad = ~ok
         if bool(xp.any(bad)):
@@ -41,11 +60,20 @@ class Constraint:
             raise ValueError(msg)
 
 
-real = Constraint("a finite real number", lambda x, xp: xp.isfinite(x))
-positive = Constraint("> 0 (and finite)", lambda x, xp: (x > 0) & xp.isfinite(x))
-nonnegative = Constraint(">= 0 (and finite)", lambda x, xp: (x >= 0) & xp.isfinite(x))
-unit_interval = Constraint("in [0, 1]", lambda x, xp: (x >= 0) & (x <= 1))
-open_unit_interval = Constraint("in (0, 1]", lambda x, xp: (x > 0) & (x <= 1))
+_INF = float("inf")
+real = Constraint(
+    "a finite real number", lambda x, xp: xp.isfinite(x), (-_INF, _INF, False, False)
+)
+positive = Constraint(
+    "> 0 (and finite)", lambda x, xp: (x > 0) & xp.isfinite(x), (0.0, _INF, False, False)
+)
+nonnegative = Constraint(
+    ">= 0 (and finite)", lambda x, xp: (x >= 0) & xp.isfinite(x), (0.0, _INF, True, False)
+)
+unit_interval = Constraint("in [0, 1]", lambda x, xp: (x >= 0) & (x <= 1), (0.0, 1.0, True, True))
+open_unit_interval = Constraint(
+    "in (0, 1]", lambda x, xp: (x > 0) & (x <= 1), (0.0, 1.0, False, True)
+)
 nonnegative_integer = Constraint(
     "a non-negative integer", lambda x, xp: (x >= 0) & (x == xp.floor(x)) & xp.isfinite(x)
 )
@@ -122,6 +150,17 @@ class Distribution:
             setattr(new, k, a)
         return new
 
+    def _take(self, a: int, b: int, ndim: int) -> Distribution:
+        """Rows ``a:b`` of the first axis of a batch of ``ndim`` dimensions (right-aligned)."""
+        if len(self.batch_shape) < ndim or self.batch_shape[0] == 1:
+            return self  # broadcast along that axis: the same for every row
+        new = copy.copy(self)
+        new._values = {k: v[a:b, ...] for k, v in self._values.items()}
+        new.batch_shape = (b - a, *self.batch_shape[1:])
+        for k, v in new._values.items():
+            setattr(new, k, v)
+        return new
+
     def _validate(self) -> None:
         """Checks across parameters (e.g. a > 0 with b > a); none by default."""
 
@@ -190,9 +229,13 @@ class Distribution:
         return f"{type(self).__name__}({parts})"
 
 
+def _scalar(a: Array) -> float:
+    return float(a.detach() if hasattr(a, "detach") else a)
+
+
 def _short(a: Array) -> str:
     if a.ndim == 0:
-        return f"{float(a):.6g}"
+        return f"{_scalar(a):.6g}"
     return f"<{type(a).__name__} shape={tuple(a.shape)}>"
 
 
