@@ -220,3 +220,23 @@ def test_threaded_closed_forms_equal_the_serial_ones(monkeypatch: pytest.MonkeyP
     np.testing.assert_array_equal(il.kl_divergence(P, Q), serial)
     np.testing.assert_array_equal(il.entropy(P), h_serial)
     np.testing.assert_array_equal(il.cross_entropy(P, Q), il.entropy(P) + serial)
+
+
+@pytest.mark.parametrize("axis", [-1, 0])
+def test_categorical_log_prob_sample_and_entropy(xp: Any, axis: int) -> None:
+    from tests.conftest import to_numpy, to_xp
+
+    p = np.array([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]])
+    pa = p if axis == -1 else p.T
+    C = il.Categorical(to_xp(xp, pa), axis=axis)
+    np.testing.assert_allclose(to_numpy(C.entropy()), stats.entropy(p, axis=-1), rtol=1e-6)
+    lp = C.log_prob(xp.asarray([1, 2]))
+    np.testing.assert_allclose(to_numpy(lp), np.log([0.5, 0.3]), rtol=1e-6)
+    draws = to_numpy(C.sample(20_000, rng=0))
+    assert draws.shape == (20_000, 2)
+    freq = np.stack([(draws == k).mean(0) for k in range(3)], axis=-1)
+    # binomial standard error sqrt(p(1-p)/n) <= 0.0036: 5 of them
+    np.testing.assert_allclose(freq, p, atol=0.018)
+    np.testing.assert_array_equal(to_numpy(C.sample(5, rng=1)), to_numpy(C.sample(5, rng=1)))
+    with pytest.raises(ValueError, match="outcome indices"):
+        C.log_prob(xp.asarray([3, 0]))

@@ -193,6 +193,56 @@ class Categorical:
     def device(self) -> Any:
         return array_api_compat.device(self._value)
 
+    def entropy(self) -> Array:
+        """Shannon entropy in nats, one value per distribution (see `infoloss.entropy`)."""
+        from ._measures import entropy
+
+        return entropy(self)
+
+    def _single_axis(self, what: str) -> int:
+        if len(self._axes) != 1:
+            msg = f"`Categorical.{what}` needs a single event axis; found axis={self._axis!r}"
+            raise ValueError(msg)
+        return self._axes[0]
+
+    def log_prob(self, x: Any) -> Array:
+        """Log-probability of the outcome indices ``x`` (integers in ``[0, K)``).
+
+        ``x`` has the batch shape (or broadcasts against it); the event axis must be single.
+        """
+        axis = self._single_axis("log_prob")
+        xp = self.xp
+        lp = (
+            self.xp.moveaxis(self.log_probs, axis, -1)
+            if axis != self._value.ndim - 1
+            else self.log_probs
+        )
+        idx = xp.asarray(x, device=self.device)
+        if not xp.isdtype(idx.dtype, "integral"):
+            msg = f"`x` must hold integer outcome indices; found dtype {idx.dtype}"
+            raise TypeError(msg)
+        k = lp.shape[-1]
+        if bool(xp.any((idx < 0) | (idx >= k))):
+            msg = f"`x` must hold outcome indices in [0, {k}); found values outside"
+            raise ValueError(msg)
+        shape = np.broadcast_shapes(tuple(idx.shape), tuple(lp.shape[:-1]))
+        lp = xp.broadcast_to(lp, (*shape, k))
+        idx = xp.broadcast_to(idx, shape)
+        return xp.squeeze(xp.take_along_axis(lp, idx[..., None], axis=-1), axis=-1)
+
+    def sample(self, n: int | tuple[int, ...] = (), *, rng: Any = None) -> Array:
+        """``n`` independent outcome indices per distribution: shape ``(*n, *batch_shape)``."""
+        axis = self._single_axis("sample")
+        shape = (n,) if isinstance(n, int) else tuple(n)
+        p = self.probs
+        if hasattr(p, "detach"):
+            p = p.detach().cpu()
+        p = np.moveaxis(np.asarray(p, dtype=np.float64), axis, -1)
+        cdf = np.cumsum(p, axis=-1)
+        u = np.random.default_rng(rng).random((*shape, *p.shape[:-1], 1)) * cdf[..., -1:]
+        idx = np.minimum((u > cdf).sum(-1), p.shape[-1] - 1)  # inverse CDF
+        return self.xp.asarray(idx, device=self.device)
+
     def __repr__(self) -> str:
         return (
             f"Categorical({self._form}: shape={tuple(self._value.shape)}, axis={self._axes}, "
