@@ -3,6 +3,65 @@
 from __future__ import annotations
 
 from ._base import Distribution
+from ._beta import (
+    Beta,
+    Uniform,
+)
+from ._discrete_families import (
+    Bernoulli,
+    Binomial,
+    Geometric,
+    Multinomial,
+    NegativeBinomial,
+    Poisson,
+)
+from ._gamma import (
+    Chi2,
+    Exponential,
+    Gamma,
+)
+from ._laplace import (
+    Laplace,
+    LogNormal,
+)
+from ._location_scale import (
+    Cauchy,
+    Gumbel,
+    HalfNormal,
+    Logistic,
+    Rayleigh,
+)
 from ._normal import Normal
+from ._shape import (
+    Pareto,
+    StudentT,
+    VonMises,
+    Weibull,
+)
 
-__all__ = ["Distribution", "Normal"]
+__all__ = [
+    "Bernoulli",
+    "Beta",
+    "Binomial",
+    "Cauchy",
+    "Chi2",
+    "Distribution",
+    "Exponential",
+    "Gamma",
+    "Geometric",
+    "Gumbel",
+    "HalfNormal",
+    "Laplace",
+    "LogNormal",
+    "Logistic",
+    "Multinomial",
+    "NegativeBinomial",
+    "Normal",
+    "Pareto",
+    "Poisson",
+    "Rayleigh",
+    "StudentT",
+    "Uniform",
+    "VonMises",
+    "Weibull",
+]
