@@ -34,7 +34,15 @@ _PARALLEL_MIN = 1 << 17  # batch size from which NumPy closed forms are split am
 def _closed(measure: str, P: Distribution, Q: Distribution | None) -> Array | None:
     """The closed form, on NumPy split along the first batch axis among threads when large."""
     dists = (P,) if Q is None else (P, Q)
-    batch = np.broadcast_shapes(*(d.batch_shape for d in dists))
+    try:
+        batch = np.broadcast_shapes(*(d.batch_shape for d in dists))
+    except ValueError:
+        found = " and ".join(
+            f"`{k}` {type(d).__name__} with batch shape {d.batch_shape}"
+            for k, d in zip("pq", dists, strict=False)
+        )
+        msg = f"the batch shapes do not broadcast: {found}"
+        raise ValueError(msg) from None
     n_threads = _numpy_kernels._n_threads()
     if not (is_numpy(P.xp) and batch and math.prod(batch) >= _PARALLEL_MIN and n_threads > 1):
         return _closed_serial(measure, P, Q)
@@ -140,7 +148,18 @@ METHODS: dict[str, Callable[[str, Distribution, Distribution | None, int, Any], 
 def parametric_measure(
     measure: str, P: Distribution, Q: Distribution | None, *, method: str, n: int, rng: Any
 ) -> Array | Estimate:
-    """The measure in nats: an array for a closed form, an `Estimate` for Monte Carlo."""
+    """The measure in nats: an array for a closed form, an `Estimate` for Monte Carlo.
+
+    NumPy's floating-point warnings are silenced inside: log 0 = -inf and the like are the
+    intended values at the edges of the supports, not events to report.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        return _parametric_measure(measure, P, Q, method=method, n=n, rng=rng)
+
+
+def _parametric_measure(
+    measure: str, P: Distribution, Q: Distribution | None, *, method: str, n: int, rng: Any
+) -> Array | Estimate:
     if Q is not None and Q.xp is not P.xp:
         if Q._scalars:  # Normal(0, 1) next to torch parameters: a torch Normal(0, 1)
             Q = Q._like(P)

@@ -31,6 +31,10 @@ from ._location_scale import (
     Logistic,
     Rayleigh,
 )
+from ._multivariate import (
+    Dirichlet,
+    MultivariateNormal,
+)
 from ._normal import Normal
 from ._shape import (
     Pareto,
@@ -45,6 +49,7 @@ __all__ = [
     "Binomial",
     "Cauchy",
     "Chi2",
+    "Dirichlet",
     "Distribution",
     "Exponential",
     "Gamma",
@@ -55,6 +60,7 @@ __all__ = [
     "LogNormal",
     "Logistic",
     "Multinomial",
+    "MultivariateNormal",
     "NegativeBinomial",
     "Normal",
     "Pareto",

@@ -85,7 +85,8 @@ class Distribution:
     Subclasses set `params` (name -> constraint), optionally `event_params` (name -> number
     of event dimensions the parameter carries, e.g. 1 for a mean vector, 2 for a covariance),
     `event_ndim` and `discrete`, call `_init` from their constructor, and implement
-    `log_prob`, `_sample`, `mean`, `variance` and `entropy`.
+    `log_prob`, `_sample`, `mean`, `variance` and `entropy`. A family that keeps state
+    derived from its parameters (a Cholesky factor, say) overrides `_take` and `_like` too.
     """
 
     params: ClassVar[dict[str, Constraint]] = {}

@@ -188,8 +188,14 @@ class Uniform(Distribution):
 def _mean_log_interval(lo: Array, hi: Array, w: Array, xp: Namespace) -> Array:
     """E[log X] for X uniform on [lo, hi], w = hi - lo, lo >= 0 (garbage, not NaN, for lo < 0)."""
     pos = lo > 0
-    safe = xp.where(pos, lo, xp.ones_like(lo))
-    r = xp.where(pos, (safe / w) * xp.log1p(w / safe), xp.zeros_like(lo))
+    x = xp.where(pos, lo, xp.ones_like(lo)) / w  # lo / w, with 1 / w standing in where lo <= 0
+    # r = x log(1 + 1/x): for x < 1 as x (log1p(x) - log x), so 1/x never overflows; for
+    # x >= 1 directly (no cancellation). r -> 0 as lo -> 0.
+    small = x < 1
+    xs = xp.where(small & (x > 0), x, xp.ones_like(x))  # lo / w may underflow to 0: r = 0
+    xl = xp.where(small, xp.ones_like(x), x)
+    r = xp.where(small, xs * (xp.log1p(xs) - xp.log(xs)), xl * xp.log1p(1.0 / xl))
+    r = xp.where(pos & (x > 0), r, xp.zeros_like(r))
     return xp.log(xp.where(hi > 0, hi, xp.ones_like(hi))) + r - 1.0
 
 

@@ -1,0 +1,551 @@
+"""Multivariate families: the multivariate Normal and the Dirichlet (``event_ndim = 1``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NoReturn
+
+import array_api_compat
+import numpy as np
+
+from .._array_api import Array, Namespace
+from .._registry import register_kl
+from ._base import Constraint, Distribution, positive, real
+from ._scipy import scipy_name
+
+__all__ = ["Dirichlet", "MultivariateNormal"]
+
+_LOG_2PI = math.log(2 * math.pi)
+
+
+# ---------------------------------------------------------------------------- private helpers
+def _special(name: str, x: Array, xp: Namespace) -> Array:
+    """``scipy.special.<name>`` (``gammaln`` or ``digamma``) in the namespace of ``x``.
+
+    Torch and JAX use their own (differentiable) functions; other libraries go through NumPy.
+    """
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        return {"gammaln": torch.lgamma, "digamma": torch.digamma}[name](x)
+    if array_api_compat.is_jax_namespace(xp):
+        import jax.scipy.special as jss
+
+        return getattr(jss, name)(x)
+    import scipy.special as sc
+
+    if array_api_compat.is_numpy_namespace(xp):
+        return xp.asarray(getattr(sc, name)(x))
+    out = getattr(sc, name)(np.asarray(x))  # e.g. array_api_strict: no autograd to keep
+    return xp.asarray(out, dtype=x.dtype, device=array_api_compat.device(x))
+
+
+def _gammaln(x: Array, xp: Namespace) -> Array:
+    return _special("gammaln", x, xp)
+
+
+def _digamma(x: Array, xp: Namespace) -> Array:
+    return _special("digamma", x, xp)
+
+
+def _solve_tril(L: Array, b: Array, xp: Namespace) -> Array:
+    """``X`` with ``L @ X == b`` for lower-triangular ``L`` (..., d, d), ``b`` (..., d, k).
+
+    Batch dimensions broadcast. The array API has no triangular solve: NumPy, PyTorch and JAX
+    use their own; other libraries fall back to the general ``xp.linalg.solve``.
+    """
+    if array_api_compat.is_numpy_namespace(xp):
+        return _solve_tril_numpy(L, b)
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        return torch.linalg.solve_triangular(L, b, upper=False)
+    if array_api_compat.is_jax_namespace(xp):
+        import jax.scipy.linalg
+
+        return jax.scipy.linalg.solve_triangular(L, b, lower=True)
+    return xp.linalg.solve(L, b)
+
+
+_SUBSTITUTION_MAX_D = 16  # up to this size, batched NumPy forward substitution beats LAPACK
+
+
+def _solve_tril_numpy(L: Any, b: Any) -> Any:
+    # SciPy's batched solve_triangular loops over the batch in Python: one matrix goes to
+    # SciPy; a batch of small ones to forward substitution vectorised over the batch (d steps)
+    import scipy.linalg
+
+    if L.ndim == 2 and b.ndim == 2:
+        return scipy.linalg.solve_triangular(L, b, lower=True, check_finite=False)
+    d = L.shape[-1]
+    if d > _SUBSTITUTION_MAX_D:
+        return np.linalg.solve(L, b)
+    shape = np.broadcast_shapes(L.shape[:-2], b.shape[:-2]) + b.shape[-2:]
+    x = np.empty(shape, dtype=np.result_type(L, b))
+    for i in range(d):
+        done = np.einsum("...j,...jk->...k", L[..., i, :i], x[..., :i, :])
+        x[..., i, :] = (b[..., i, :] - done) / L[..., i, i, None]
+    return x
+
+
+def _tril_ok(x: Array, xp: Namespace) -> Array:
+    d = x.shape[-1]
+    row = xp.reshape(xp.arange(d, device=array_api_compat.device(x)), (d, 1))
+    col = xp.reshape(xp.arange(d, device=array_api_compat.device(x)), (1, d))
+    upper, diagonal = col > row, col == row
+    return xp.where(upper, x == 0, xp.where(diagonal, x > 0, xp.isfinite(x))) & xp.isfinite(x)
+
+
+lower_cholesky = Constraint("lower-triangular with a positive diagonal", _tril_ok)
+
+
+def _event_size(p: Distribution, q: Distribution, what: str) -> int:
+    """The common event size of ``p`` and ``q``; a ValueError naming both otherwise."""
+    dp, dq = p.event_shape[-1], q.event_shape[-1]
+    if dp != dq:
+        msg = (
+            f"`p` and `q` must have the same {what}; found `p` ({type(p).__name__}) of "
+            f"{what} {dp} and `q` ({type(q).__name__}) of {what} {dq}"
+        )
+        raise ValueError(msg)
+    try:
+        np.broadcast_shapes(p.batch_shape, q.batch_shape)
+    except ValueError:
+        msg = f"the batch shapes of `p` {p.batch_shape} and `q` {q.batch_shape} do not broadcast"
+        raise ValueError(msg) from None
+    return int(dp)
+
+
+def _clamp0(kl: Array, xp: Namespace) -> Array:
+    return xp.where(kl < 0, xp.zeros_like(kl), kl)
+
+
+# ----------------------------------------------------------------------- MultivariateNormal
+class MultivariateNormal(Distribution):
+    r"""Multivariate Normal :math:`N(\mu, \Sigma)`, as ``scipy.stats.multivariate_normal``.
+
+    Parameters
+    ----------
+    mean : array_like, shape (..., d)
+        Mean vector :math:`\mu`.
+    cov : array_like, shape (..., d, d), optional
+        Covariance :math:`\Sigma`, symmetric positive definite.
+    scale_tril : array_like, shape (..., d, d), optional
+        Lower-triangular Cholesky factor :math:`L` with positive diagonal,
+        :math:`\Sigma = L L^\top`.
+    diag : array_like, shape (..., d), optional
+        Variances of a diagonal covariance, all > 0 (KL between two diagonal ones is O(d)).
+    validate : bool, default True
+        Check the parameters (finite mean, symmetric ``cov``, triangular ``scale_tril``,
+        positive ``diag``). A ``cov`` whose Cholesky factorisation fails is always an error.
+
+    Exactly one of `cov`, `scale_tril`, `diag` is given; the other two stay readable as
+    attributes (``diag`` is then the diagonal of the covariance). Leading dimensions are batch
+    dimensions and broadcast.
+
+    Notes
+    -----
+    With :math:`\Sigma = L L^\top` and :math:`z = L^{-1}(x - \mu)`:
+
+    .. math:: \log p(x) = -\tfrac12 \lVert z \rVert^2 - \sum_i \log L_{ii}
+              - \tfrac d2 \log 2\pi, \qquad
+              H = \tfrac d2 (1 + \log 2\pi) + \sum_i \log L_{ii}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import stats
+    >>> from infoloss.distributions._multivariate import MultivariateNormal
+    >>> cov = np.array([[2.0, 0.5], [0.5, 1.0]])
+    >>> h = float(MultivariateNormal([0.0, 1.0], cov).entropy())
+    >>> bool(abs(h - stats.multivariate_normal([0.0, 1.0], cov).entropy()) < 1e-12)
+    True
+    """
+
+    params = {  # noqa: RUF012 - class-level constants
+        "mean": real,
+        "cov": real,
+        "scale_tril": lower_cholesky,
+        "diag": positive,
+    }
+    event_params = {"mean": 1, "cov": 2, "scale_tril": 2, "diag": 1}  # noqa: RUF012
+    event_ndim = 1
+
+    def __init__(
+        self,
+        mean: Any,
+        cov: Any = None,
+        *,
+        scale_tril: Any = None,
+        diag: Any = None,
+        validate: bool = True,
+    ) -> None:
+        options = {"cov": cov, "scale_tril": scale_tril, "diag": diag}
+        given = {k: v for k, v in options.items() if v is not None}
+        if len(given) != 1:
+            found = ", ".join(f"`{k}`" for k in given) or "none"
+            msg = (
+                "MultivariateNormal takes exactly one of `cov`, `scale_tril`, `diag`; "
+                f"found {found}"
+            )
+            raise ValueError(msg)
+        self._cov: Array = None
+        self._scale_tril: Array = None
+        self._diag: Array = None
+        (self._kind,) = given
+        self._init({"mean": mean, **given}, validate=validate)
+        self._check_shapes()
+        self._factor(check=validate)
+
+    # ------------------------------------------------------------------- parameters and views
+    @property
+    def mean(self) -> Array:
+        return self._mean
+
+    @mean.setter
+    def mean(self, value: Array) -> None:
+        self._mean = value
+
+    @property
+    def cov(self) -> Array:
+        """The covariance matrix (computed from the factor when not given)."""
+        if self._cov is not None:
+            return self._cov
+        L = self._tril()
+        return L @ self.xp.matrix_transpose(L)
+
+    @cov.setter
+    def cov(self, value: Array) -> None:
+        self._cov = value
+
+    @property
+    def scale_tril(self) -> Array:
+        """The lower-triangular Cholesky factor of the covariance."""
+        return self._tril()
+
+    @scale_tril.setter
+    def scale_tril(self, value: Array) -> None:
+        self._scale_tril = value
+
+    @property
+    def diag(self) -> Array:
+        """The diagonal of the covariance (the variances)."""
+        return self._diag if self._diag is not None else self._variances()
+
+    @diag.setter
+    def diag(self, value: Array) -> None:
+        self._diag = value
+
+    @property
+    def event_shape(self) -> tuple[int, ...]:
+        return (int(self._mean.shape[-1]),)
+
+    # --------------------------------------------------------------------------- internals
+    def _check_shapes(self) -> None:
+        d = self.event_shape[0]
+        other = self._values[self._kind]
+        want = (d,) if self._kind == "diag" else (d, d)
+        if tuple(other.shape[other.ndim - len(want) :]) != want:
+            msg = (
+                f"`mean` and `{self._kind}` of MultivariateNormal have mismatched event sizes: "
+                f"`mean` has {d} entries, `{self._kind}` has event shape "
+                f"{tuple(other.shape[other.ndim - len(want) :])}; expected {want}"
+            )
+            raise ValueError(msg)
+
+    def _factor(self, *, check: bool) -> None:
+        """Store the Cholesky factor (``self._L``; ``self._sd`` for a diagonal covariance)."""
+        xp = self.xp
+        self._L: Array = None
+        self._sd: Array = None
+        if self._kind == "diag":
+            self._sd = xp.sqrt(self._values["diag"])
+        elif self._kind == "scale_tril":
+            self._L = self._values["scale_tril"]
+        else:
+            cov = self._values["cov"]
+            if check:
+                self._check_symmetric(cov)
+            # NaN parameters give NaN results: factor the identity in their place
+            nan_in = xp.any(xp.isnan(cov), axis=(-2, -1), keepdims=True)
+            has_nan = bool(xp.any(nan_in))
+            if has_nan:
+                eye = xp.eye(cov.shape[-1], dtype=cov.dtype, device=self.device)
+                cov = xp.where(nan_in, eye, cov)
+            try:
+                L = xp.linalg.cholesky(cov)
+            except (ValueError, RuntimeError):  # numpy LinAlgError, torch LinAlgError
+                self._not_pd()
+            if bool(xp.any(xp.isnan(L))):  # JAX returns a NaN factor instead of raising
+                self._not_pd()
+            if has_nan:
+                L = xp.where(nan_in, xp.full_like(L, math.nan), L)
+            self._L = L
+
+    def _check_symmetric(self, cov: Array) -> None:
+        xp = self.xp
+        asym = xp.abs(cov - xp.matrix_transpose(cov))
+        size = xp.max(xp.abs(cov), axis=(-2, -1), keepdims=True)
+        tol = math.sqrt(float(xp.finfo(cov.dtype).eps)) * size
+        if bool(xp.any(asym > tol)):
+            c = self._numpy_values()["cov"]
+            a = np.abs(c - np.swapaxes(c, -1, -2))
+            i = tuple(int(k) for k in np.unravel_index(int(np.argmax(a)), a.shape))
+            j = (*i[:-2], i[-1], i[-2])
+            msg = (
+                "`cov` of MultivariateNormal must be symmetric; found "
+                f"cov{list(i)} = {c[i]:.6g} but its transpose entry is "
+                f"{c[j]:.6g}"
+            )
+            raise ValueError(msg)
+
+    def _not_pd(self) -> NoReturn:
+        c = self._numpy_values()["cov"]
+        c = np.where(np.isnan(c).any(axis=(-2, -1), keepdims=True), np.eye(c.shape[-1]), c)
+        w = np.linalg.eigvalsh(c).min(axis=-1)
+        i = int(np.argmin(w)) if w.ndim else 0
+        index = tuple(int(k) for k in np.unravel_index(i, w.shape))
+        where = f" at batch index {index}" if w.ndim else ""
+        msg = (
+            "`cov` of MultivariateNormal must be symmetric positive definite (its Cholesky "
+            f"factorisation failed); found smallest eigenvalue {w.flat[i]:.6g}{where}"
+        )
+        raise ValueError(msg)
+
+    def _like(self, other: Distribution) -> Distribution:
+        new = super()._like(other)
+        assert isinstance(new, MultivariateNormal)
+        new._factor(check=False)
+        return new
+
+    def _take(self, a: int, b: int, ndim: int) -> Distribution:
+        new = super()._take(a, b, ndim)
+        if new is not self:  # rows a:b of the stored factor too
+            assert isinstance(new, MultivariateNormal)
+            new._L = None if self._L is None else self._L[a:b, ...]
+            new._sd = None if self._sd is None else self._sd[a:b, ...]
+        return new
+
+    def _tril(self) -> Array:
+        if self._L is not None:
+            return self._L
+        xp, sd = self.xp, self._sd
+        eye = xp.eye(sd.shape[-1], dtype=sd.dtype, device=self.device)
+        return sd[..., None] * eye
+
+    def _solve(self, b: Array) -> Array:
+        """``L^{-1} b`` for ``b`` of shape (..., d, k)."""
+        if self._L is None:
+            return b / self._sd[..., None]
+        xp = self.xp
+        batch = np.broadcast_shapes(tuple(self._L.shape[:-2]), tuple(b.shape[:-2]))
+        d = self._L.shape[-1]
+        L = xp.broadcast_to(self._L, (*batch, d, d))
+        return _solve_tril(L, xp.broadcast_to(b, (*batch, *b.shape[-2:])), xp)
+
+    def _whiten(self, diff: Array) -> Array:
+        """``L^{-1} diff`` for ``diff`` of shape (*sample, *batch, d).
+
+        The sample dimensions become columns of one right-hand side per batch element, so the
+        factor is never copied per draw.
+        """
+        if self._L is None:
+            return diff / self._sd
+        xp, nb = self.xp, len(self.batch_shape)
+        lead = diff.ndim - 1 - nb
+        if lead == 0:
+            return self._solve(diff[..., None])[..., 0]
+        sample, core = tuple(diff.shape[:lead]), tuple(diff.shape[lead:])
+        to_back = (*range(lead, diff.ndim), *range(lead))
+        cols = xp.reshape(xp.permute_dims(diff, to_back), (*core, math.prod(sample)))
+        z = xp.reshape(self._solve(cols), (*core, *sample))
+        k = len(core)
+        return xp.permute_dims(z, (*range(k, k + lead), *range(k)))
+
+    def _half_logdet(self) -> Array:
+        """``sum(log(diag(L)))`` = half the log-determinant of the covariance."""
+        xp = self.xp
+        if self._L is None:
+            return 0.5 * xp.sum(xp.log(self._values["diag"]), axis=-1)
+        return xp.sum(xp.log(xp.linalg.diagonal(self._L)), axis=-1)
+
+    def _variances(self) -> Array:
+        if self._L is None:
+            return self._values["diag"]
+        return self.xp.sum(self._L * self._L, axis=-1)
+
+    # --------------------------------------------------------------------------- interface
+    def log_prob(self, x: Any) -> Array:
+        xp, d = self.xp, self.event_shape[0]
+        x = self._x(x)
+        if x.ndim < 1 or x.shape[-1] != d:
+            msg = f"`x` must have last dimension {d} (the event size); found shape {x.shape}"
+            raise ValueError(msg)
+        z = self._whiten(x - self._mean)
+        return -0.5 * xp.sum(z * z, axis=-1) - self._half_logdet() - 0.5 * d * _LOG_2PI
+
+    @property
+    def variance(self) -> Array:
+        return self._variances() + self.xp.zeros_like(self._mean)
+
+    def entropy(self) -> Array:
+        d = self.event_shape[0]
+        return 0.5 * d * (1.0 + _LOG_2PI) + self._half_logdet()
+
+    def _sample(
+        self, shape: tuple[int, ...], rng: np.random.Generator, v: dict[str, Any]
+    ) -> np.ndarray[Any, Any]:
+        mean = v["mean"]
+        z = rng.standard_normal((*shape, mean.shape[-1]))
+        if self._kind == "diag":
+            out: np.ndarray[Any, Any] = mean + np.sqrt(v["diag"]) * z
+            return out
+        L = v["scale_tril"] if self._kind == "scale_tril" else np.linalg.cholesky(v["cov"])
+        out = mean + (L @ z[..., None])[..., 0]
+        return out
+
+
+@scipy_name("multivariate_normal")
+def _mvn_from_scipy(params: dict[str, Any]) -> MultivariateNormal:
+    frozen = params["frozen"]
+    cov_object = getattr(frozen, "cov_object", None)
+    cov = cov_object.covariance if cov_object is not None else frozen.cov
+    return MultivariateNormal(np.asarray(frozen.mean, dtype=float), np.asarray(cov, dtype=float))
+
+
+@register_kl(MultivariateNormal, MultivariateNormal)
+def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Array:
+    # KL = 1/2 [tr(S_q^-1 S_p) + (m_q - m_p)^T S_q^-1 (m_q - m_p) - d + log det S_q - log det S_p]
+    # (Kullback, Information Theory and Statistics, 1959; e.g. Penny, "KL-divergences of
+    # Normal, Gamma, Dirichlet and Wishart densities", 2001, eq. 2). Through the factors
+    # S = L L^T: tr = ||L_q^-1 L_p||_F^2, Mahalanobis term = ||L_q^-1 (m_q - m_p)||^2.
+    xp = p.xp
+    d = _event_size(p, q, "dimension")
+    if p._L is None and q._L is None:  # both diagonal: a sum of d univariate Normal KLs, O(d)
+        r = p._values["diag"] / q._values["diag"]
+        t = (p._mean - q._mean) ** 2 / q._values["diag"]
+        return _clamp0(0.5 * xp.sum(r - 1.0 - xp.log(r) + t, axis=-1), xp)
+    Lp, diff = p._tril(), (q._mean - p._mean)[..., None]
+    batch = np.broadcast_shapes(tuple(Lp.shape[:-2]), tuple(diff.shape[:-2]))
+    rhs = xp.concat(
+        [xp.broadcast_to(Lp, (*batch, d, d)), xp.broadcast_to(diff, (*batch, d, 1))], axis=-1
+    )
+    m = q._solve(rhs)
+    trace = xp.sum(m[..., :d] ** 2, axis=(-2, -1))
+    mahalanobis = xp.sum(m[..., d] ** 2, axis=-1)
+    log_det_ratio = 2.0 * (q._half_logdet() - p._half_logdet())
+    return _clamp0(0.5 * (trace + mahalanobis - d + log_det_ratio), xp)
+
+
+# -------------------------------------------------------------------------------- Dirichlet
+class Dirichlet(Distribution):
+    r"""Dirichlet distribution on the simplex, as ``scipy.stats.dirichlet(alpha)``.
+
+    Parameters
+    ----------
+    alpha : array_like, shape (..., k)
+        Concentrations :math:`\alpha_j > 0`; leading dimensions are batch dimensions.
+    validate : bool, default True
+        Check the parameters (``alpha > 0`` and finite).
+
+    Notes
+    -----
+    With :math:`\alpha_0 = \sum_j \alpha_j` and
+    :math:`\log B(\alpha) = \sum_j \log\Gamma(\alpha_j) - \log\Gamma(\alpha_0)`:
+
+    .. math:: \log p(x) = \sum_j (\alpha_j - 1) \log x_j - \log B(\alpha), \qquad
+              H = \log B(\alpha) + (\alpha_0 - k)\psi(\alpha_0)
+              - \sum_j (\alpha_j - 1)\psi(\alpha_j).
+
+    ``log_prob`` is ``-inf`` off the simplex (negative entries, or a sum away from 1).
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from infoloss.distributions._multivariate import Dirichlet
+    >>> h = float(Dirichlet([1.0, 2.0, 3.0]).entropy())
+    >>> bool(abs(h - stats.dirichlet([1.0, 2.0, 3.0]).entropy()) < 1e-12)
+    True
+    """
+
+    params = {"alpha": positive}  # noqa: RUF012 - class-level constants
+    event_params = {"alpha": 1}  # noqa: RUF012
+    event_ndim = 1
+    alpha: Array
+
+    def __init__(self, alpha: Any, *, validate: bool = True) -> None:
+        self._init({"alpha": alpha}, validate=validate)
+
+    @property
+    def event_shape(self) -> tuple[int, ...]:
+        return (int(self.alpha.shape[-1]),)
+
+    def _alpha0(self) -> Array:
+        return self.xp.sum(self.alpha, axis=-1)
+
+    def _log_beta(self) -> Array:
+        xp = self.xp
+        return xp.sum(_gammaln(self.alpha, xp), axis=-1) - _gammaln(self._alpha0(), xp)
+
+    def log_prob(self, x: Any) -> Array:
+        xp, a, k = self.xp, self.alpha, self.event_shape[0]
+        x = self._x(x)
+        if x.ndim < 1 or x.shape[-1] != k:
+            msg = f"`x` must have last dimension {k} (the event size); found shape {x.shape}"
+            raise ValueError(msg)
+        ones = xp.ones_like(x)
+        # double where: log(1) = 0 where x_j < 0 (off the support) or 0·log 0 (alpha_j = 1)
+        safe = xp.where((x < 0) | ((x == 0) & (a == 1)), ones, x)
+        lp = xp.sum((a - 1.0) * xp.log(safe), axis=-1) - self._log_beta()
+        tol = max(1e-9, 100 * float(xp.finfo(x.dtype).eps))
+        inside = xp.all(x >= 0, axis=-1) & (xp.abs(xp.sum(x, axis=-1) - 1.0) <= tol)
+        return xp.where(inside, lp, xp.full_like(lp, -math.inf))
+
+    @property
+    def mean(self) -> Array:
+        return self.alpha / self._alpha0()[..., None]
+
+    @property
+    def variance(self) -> Array:
+        a0 = self._alpha0()[..., None]
+        return self.alpha * (a0 - self.alpha) / (a0 * a0 * (a0 + 1.0))
+
+    def entropy(self) -> Array:
+        xp, a = self.xp, self.alpha
+        a0, k = self._alpha0(), self.event_shape[0]
+        t_spread = (a0 - k) * _digamma(a0, xp)
+        t_each = xp.sum((a - 1.0) * _digamma(a, xp), axis=-1)
+        return self._log_beta() + t_spread - t_each
+
+    def _sample(
+        self, shape: tuple[int, ...], rng: np.random.Generator, v: dict[str, Any]
+    ) -> np.ndarray[Any, Any]:
+        # Gamma(a) = Gamma(a + 1) · U^(1/a) (Marsaglia & Tsang 2000), in log space so that
+        # small concentrations do not underflow to 0/0; normalising the gammas gives Dirichlet.
+        a = np.broadcast_to(v["alpha"], (*shape, v["alpha"].shape[-1]))
+        log_g = np.log(rng.standard_gamma(a + 1.0)) + np.log1p(-rng.random(a.shape)) / a
+        log_g -= log_g.max(axis=-1, keepdims=True)
+        g = np.exp(log_g)
+        out: np.ndarray[Any, Any] = g / g.sum(axis=-1, keepdims=True)
+        return out
+
+
+@scipy_name("dirichlet")
+def _dirichlet_from_scipy(params: dict[str, Any]) -> Dirichlet:
+    return Dirichlet(np.asarray(params["frozen"].alpha, dtype=float))
+
+
+@register_kl(Dirichlet, Dirichlet)
+def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Array:
+    # KL = log Γ(a0) - log Γ(b0) + Σ_j [log Γ(b_j) - log Γ(a_j)] + Σ_j (a_j - b_j)(ψ(a_j) - ψ(a0))
+    # with a0 = Σ a_j, b0 = Σ b_j (Penny, "KL-divergences of Normal, Gamma, Dirichlet and
+    # Wishart densities", 2001, eq. 19): E_p[log x_j] = ψ(a_j) - ψ(a0).
+    xp = p.xp
+    _event_size(p, q, "number of categories")
+    a, b = p.alpha, q.alpha
+    a0, b0 = p._alpha0(), q._alpha0()
+    t_norm_p = _gammaln(a0, xp) - xp.sum(_gammaln(a, xp), axis=-1)
+    t_norm_q = _gammaln(b0, xp) - xp.sum(_gammaln(b, xp), axis=-1)
+    e_log_x = _digamma(a, xp) - _digamma(a0, xp)[..., None]
+    t_cross = xp.sum((a - b) * e_log_x, axis=-1)
+    return _clamp0(t_norm_p - t_norm_q + t_cross, xp)
