@@ -11,6 +11,7 @@ from .._array_api import Array
 from .._registry import register_kl
 from ._base import Distribution, positive, real
 from ._scipy import scipy_name
+from ._special import clamp0
 
 __all__ = ["Normal"]
 
@@ -82,5 +83,4 @@ def _kl_normal_normal(p: Normal, q: Normal) -> Array:
     xp = p.xp
     r = (p.scale / q.scale) ** 2
     t = ((p.loc - q.loc) / q.scale) ** 2
-    kl = 0.5 * (r - 1.0 - xp.log(r) + t)
-    return xp.where(kl < 0, xp.zeros_like(kl), kl)
+    return clamp0(0.5 * (r - 1.0 - xp.log(r) + t), xp)
