@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import _cross  # noqa: F401  (registers the cross-family KL pairs)
 from ._base import Distribution
 from ._beta import (
     Beta,
