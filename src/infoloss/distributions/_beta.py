@@ -13,15 +13,10 @@ from ._gamma import (
     Chi2,
     Exponential,
     Gamma,
-    _betaln,
-    _clamp0,
-    _digamma,
     _GammaLike,
-    _inf_like,
-    _lgamma,
-    _xlogy,
 )
 from ._scipy import scipy_name
+from ._special import betaln, clamp0, digamma, inf_like, lgamma, xlogy
 
 __all__ = ["Beta", "Uniform"]
 
@@ -64,9 +59,9 @@ class Beta(Distribution):
         inside = (x >= 0) & (x <= 1)
         xs = xp.where(inside, x, xp.zeros_like(x))
         lp = (
-            _xlogy(self.a - 1.0, xs, xp)
-            + _xlogy(self.b - 1.0, 1.0 - xs, xp)
-            - _betaln(self.a, self.b, xp)
+            xlogy(self.a - 1.0, xs, xp)
+            + xlogy(self.b - 1.0, 1.0 - xs, xp)
+            - betaln(self.a, self.b, xp)
         )
         return xp.where(inside, lp, -xp.inf * xp.ones_like(lp))
 
@@ -83,19 +78,19 @@ class Beta(Distribution):
         # e.g. Wikipedia, "Beta distribution", section "Quantities of information (entropy)"
         xp, a, b = self.xp, self.a, self.b
         return (
-            _betaln(a, b, xp)
-            - (a - 1.0) * _digamma(a, xp)
-            - (b - 1.0) * _digamma(b, xp)
-            + (a + b - 2.0) * _digamma(a + b, xp)
+            betaln(a, b, xp)
+            - (a - 1.0) * digamma(a, xp)
+            - (b - 1.0) * digamma(b, xp)
+            + (a + b - 2.0) * digamma(a + b, xp)
         )
 
     def _mean_log(self) -> Array:
         """E[log X] = ψ(a) - ψ(a + b)."""
-        return _digamma(self.a, self.xp) - _digamma(self.a + self.b, self.xp)
+        return digamma(self.a, self.xp) - digamma(self.a + self.b, self.xp)
 
     def _mean_log1m(self) -> Array:
         """E[log(1 - X)] = ψ(b) - ψ(a + b)."""
-        return _digamma(self.b, self.xp) - _digamma(self.a + self.b, self.xp)
+        return digamma(self.b, self.xp) - digamma(self.a + self.b, self.xp)
 
     def _sample(
         self, shape: tuple[int, ...], rng: np.random.Generator, v: dict[str, Any]
@@ -202,7 +197,7 @@ def _mean_log_interval(lo: Array, hi: Array, w: Array, xp: Namespace) -> Array:
 def _xlogx(x: Array, xp: Namespace) -> Array:
     """``x log x`` with ``0 log 0 = 0`` (negative ``x`` clipped to 0; finite gradient at 0)."""
     x = xp.where(x > 0, x, xp.zeros_like(x))
-    return _xlogy(x, x, xp)
+    return xlogy(x, x, xp)
 
 
 # ------------------------------------------------------------------------------------- SciPy
@@ -232,11 +227,11 @@ def _kl_beta_beta(p: Beta, q: Beta) -> Array:
     # (e.g. Wikipedia, "Beta distribution", section "Kullback–Leibler divergence"; it follows
     # from E[log X] = ψ(a) - ψ(a + b), E[log(1 - X)] = ψ(b) - ψ(a + b))
     xp = p.xp
-    t1 = _betaln(q.a, q.b, xp) - _betaln(p.a, p.b, xp)
-    t2 = (p.a - q.a) * _digamma(p.a, xp)
-    t3 = (p.b - q.b) * _digamma(p.b, xp)
-    t4 = (q.a - p.a + q.b - p.b) * _digamma(p.a + p.b, xp)
-    return _clamp0(t1 + t2 + t3 + t4, xp)
+    t1 = betaln(q.a, q.b, xp) - betaln(p.a, p.b, xp)
+    t2 = (p.a - q.a) * digamma(p.a, xp)
+    t3 = (p.b - q.b) * digamma(p.b, xp)
+    t4 = (q.a - p.a + q.b - p.b) * digamma(p.a + p.b, xp)
+    return clamp0(t1 + t2 + t3 + t4, xp)
 
 
 @register_kl(Uniform, Uniform)
@@ -245,7 +240,7 @@ def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Array:
     # log p - log q is the constant log(w_q / w_p) on P's support)
     xp = p.xp
     inside = (q.loc <= p.loc) & (p.high <= q.high)
-    kl = _clamp0(xp.log(q.scale) - xp.log(p.scale), xp)
+    kl = clamp0(xp.log(q.scale) - xp.log(p.scale), xp)
     return xp.where(inside, kl, xp.inf * xp.ones_like(kl))
 
 
@@ -255,7 +250,7 @@ def _kl_beta_uniform(p: Beta, q: Uniform) -> Array:
     # -log w_q on [0, 1])
     xp = p.xp
     inside = (q.loc <= 0) & (q.high >= 1)
-    kl = _clamp0(xp.log(q.scale) - p.entropy(), xp)
+    kl = clamp0(xp.log(q.scale) - p.entropy(), xp)
     return xp.where(inside, kl, xp.inf * xp.ones_like(kl))
 
 
@@ -269,8 +264,8 @@ def _kl_uniform_beta(p: Uniform, q: Beta) -> Array:
     t1 = -xp.log(p.scale)
     t2 = -(q.a - 1.0) * p._mean_log()
     t3 = -(q.b - 1.0) * p._mean_log1m()
-    t4 = _betaln(q.a, q.b, xp)
-    kl = _clamp0(t1 + t2 + t3 + t4, xp)
+    t4 = betaln(q.a, q.b, xp)
+    kl = clamp0(t1 + t2 + t3 + t4, xp)
     return xp.where(inside, kl, xp.inf * xp.ones_like(kl))
 
 
@@ -278,7 +273,7 @@ def _minus_mean_log_gamma(q: _GammaLike, mean_log: Array, mean: Array) -> Array:
     """-E_P[log q(X)] for a Gamma-type Q, from E_P[log X] and E_P[X] (X >= 0 under P)."""
     xp = q.xp
     k, theta = q._shape(), q._scale()
-    return -(k - 1.0) * mean_log + mean / theta + _lgamma(k, xp) + k * xp.log(theta)
+    return -(k - 1.0) * mean_log + mean / theta + lgamma(k, xp) + k * xp.log(theta)
 
 
 @register_kl(Uniform, Exponential)
@@ -290,7 +285,7 @@ def _kl_uniform_gamma(p: Uniform, q: _GammaLike) -> Array:
     # E_P[X] = l + w / 2, E_P[log X] = (F(h) - F(l)) / w, F(x) = x log x - x (direct integration)
     xp = p.xp
     inside = p.loc >= 0
-    kl = _clamp0(-xp.log(p.scale) + _minus_mean_log_gamma(q, p._mean_log(), p.mean), xp)
+    kl = clamp0(-xp.log(p.scale) + _minus_mean_log_gamma(q, p._mean_log(), p.mean), xp)
     return xp.where(inside, kl, xp.inf * xp.ones_like(kl))
 
 
@@ -301,7 +296,7 @@ def _kl_beta_gamma(p: Beta, q: _GammaLike) -> Array:
     # KL = -H(P) - E_P[log q(X)], with E_P[log X] = ψ(a) - ψ(a + b), E_P[X] = a / (a + b)
     # (expectations of the Beta distribution, e.g. Wikipedia "Beta distribution")
     xp = p.xp
-    return _clamp0(-p.entropy() + _minus_mean_log_gamma(q, p._mean_log(), p.mean), xp)
+    return clamp0(-p.entropy() + _minus_mean_log_gamma(q, p._mean_log(), p.mean), xp)
 
 
 @register_kl(Exponential, Beta)
@@ -312,4 +307,4 @@ def _kl_beta_gamma(p: Beta, q: _GammaLike) -> Array:
 @register_kl(Chi2, Uniform)
 def _kl_unbounded_bounded(p: Distribution, q: Distribution) -> Array:
     # P has mass on (1, inf) (or beyond any bound), where Q's density is 0: KL = +inf
-    return _inf_like(p, q)
+    return inf_like(p, q)

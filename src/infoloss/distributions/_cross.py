@@ -19,12 +19,31 @@ from typing import Any
 from .._array_api import Array, Namespace
 from .._registry import register_kl, registered
 from ._base import Distribution
-from ._beta import Beta, Uniform, _mean_log_interval
-from ._gamma import Chi2, Exponential, Gamma, _clamp0, _GammaLike, _inf_like, _lgamma, _special
-from ._laplace import Laplace, LogNormal, _minus_mean_log_lognormal
+from ._beta import (
+    Beta,
+    Uniform,
+    _mean_log_interval,
+)
+from ._gamma import (
+    Chi2,
+    Exponential,
+    Gamma,
+    _GammaLike,
+)
+from ._laplace import (
+    Laplace,
+    LogNormal,
+    _minus_mean_log_lognormal,
+)
 from ._location_scale import Cauchy, Gumbel, HalfNormal, Logistic, Rayleigh
 from ._normal import Normal
-from ._shape import EULER_GAMMA, Pareto, StudentT, Weibull
+from ._shape import (
+    EULER_GAMMA,
+    Pareto,
+    StudentT,
+    Weibull,
+)
+from ._special import clamp0, inf_like, lgamma, special
 
 __all__: list[str] = []
 
@@ -38,7 +57,7 @@ _q: type[Distribution]
 
 def _erf(x: Array, xp: Namespace) -> Array:
     """The error function in ``x``'s library (scipy.special, torch.special, jax.scipy.special)."""
-    return _special("erf", xp)(x)
+    return special("erf", xp)(x)
 
 
 def _safe(ok: Array, x: Array, fill: float, xp: Namespace) -> Array:
@@ -83,7 +102,7 @@ _VAR_LOG: dict[type, Callable[[Any], Array]] = {
 def _log_mean_pow_gamma(p: _GammaLike, c: Array) -> Array:
     # E[X^c] = θ^c Γ(k + c) / Γ(k) (the Gamma integral)
     xp, k = p.xp, p._shape()
-    return c * xp.log(p._scale()) + _lgamma(k + c, xp) - _lgamma(k, xp)
+    return c * xp.log(p._scale()) + lgamma(k + c, xp) - lgamma(k, xp)
 
 
 def _log_mean_pow_pareto(p: Pareto, c: Array) -> Array:
@@ -111,10 +130,10 @@ _LOG_MEAN_POW: dict[type, Callable[[Any, Array], Array]] = {
     Uniform: _log_mean_pow_uniform,
     # B(a + c, b) / B(a, b) (the Beta integral)
     Beta: lambda p, c: (
-        _lgamma(p.a + c, p.xp)
-        - _lgamma(p.a, p.xp)
-        + _lgamma(p.a + p.b, p.xp)
-        - _lgamma(p.a + p.b + c, p.xp)
+        lgamma(p.a + c, p.xp)
+        - lgamma(p.a, p.xp)
+        + lgamma(p.a + p.b, p.xp)
+        - lgamma(p.a + p.b + c, p.xp)
     ),
     # scale^c exp(c² s² / 2) (the normal moment generating function of log X)
     LogNormal: lambda p, c: c * p.xp.log(p.scale) + 0.5 * (c * p.s) ** 2,
@@ -122,7 +141,7 @@ _LOG_MEAN_POW: dict[type, Callable[[Any, Array], Array]] = {
     HalfNormal: lambda p, c: (
         c * p.xp.log(p.scale)
         + 0.5 * c * _LOG_2
-        + _lgamma(0.5 * (c + 1.0), p.xp)
+        + lgamma(0.5 * (c + 1.0), p.xp)
         - 0.5 * math.log(math.pi)
     ),
 }
@@ -182,7 +201,7 @@ def _guarded(kl: _KL) -> _KL:
 
 def _finish(p: Distribution, kl: Array) -> Array:
     xp = p.xp
-    kl = _clamp0(kl, xp)
+    kl = clamp0(kl, xp)
     ok = _support_ok(p)
     return kl if ok is None else _inf_where(~ok, kl, xp)
 
@@ -196,7 +215,7 @@ def _kl_to_normal(p: Distribution, q: Normal) -> Array:
     t1 = -p.entropy()
     t2 = xp.log(q.scale) + _HALF_LOG_2PI
     t3 = _second_moment(p, q.loc) / (2.0 * q.scale * q.scale)
-    return _clamp0(t1 + t2 + t3, xp)
+    return clamp0(t1 + t2 + t3, xp)
 
 
 for _p in (Beta, Uniform, Exponential, Gamma, Chi2, Gumbel, Laplace, Logistic, StudentT):
@@ -254,7 +273,7 @@ def _kl_to_gumbel(p: Distribution, q: Gumbel) -> Array:
     t2 = xp.log(q.scale)
     t3 = (p.mean - q.loc) * t
     t4 = xp.exp(q.loc * t + _LOG_MGF[type(p)](p, t))
-    return _clamp0(t1 + t2 + t3 + t4, xp)
+    return clamp0(t1 + t2 + t3 + t4, xp)
 
 
 for _p in _LOG_MGF:
@@ -342,7 +361,7 @@ def _kl_to_laplace(p: Distribution, q: Laplace) -> Array:
     t1 = -p.entropy()
     t2 = xp.log(2.0 * q.scale)
     t3 = _MAD[type(p)](p, q.loc) / q.scale
-    return _clamp0(t1 + t2 + t3, xp)
+    return clamp0(t1 + t2 + t3, xp)
 
 
 for _p in _MAD:
@@ -359,7 +378,7 @@ def _kl_to_gamma(p: Distribution, q: _GammaLike) -> Array:
     t1 = -p.entropy()
     t2 = -(k - 1.0) * _MEAN_LOG[type(p)](p)
     t3 = p.mean / theta
-    t4 = _lgamma(k, xp) + k * xp.log(theta)
+    t4 = lgamma(k, xp) + k * xp.log(theta)
     return _finish(p, t1 + t2 + t3 + t4)
 
 
@@ -435,7 +454,7 @@ def _kl_uniform_pareto(p: Uniform, q: Pareto) -> Array:
     t1 = -xp.log(p.scale)
     t2 = -xp.log(q.b) - q.b * xp.log(q.scale)
     t3 = (q.b + 1.0) * _mean_log_interval(p.loc, p.high, p.scale, xp)
-    return _inf_where(p.loc < q.scale, _clamp0(t1 + t2 + t3, xp), xp)
+    return _inf_where(p.loc < q.scale, clamp0(t1 + t2 + t3, xp), xp)
 
 
 # ----------------------------------------------------------------------------- +inf pairs
@@ -456,7 +475,7 @@ _INF_PAIRS: list[tuple[type[Distribution], type[Distribution]]] = (
 
 
 def _kl_infinite(p: Distribution, q: Distribution) -> Array:
-    return _inf_like(p, q)
+    return inf_like(p, q)
 
 
 _ELSEWHERE = {key[1] for key in registered() if key[0] == "kl_divergence"}

@@ -1,6 +1,6 @@
 """Discrete families: Bernoulli, Binomial, Geometric, Poisson, NegativeBinomial, Multinomial.
 
-Log masses are written with `_xlogy` (``0 log 0 = 0``) and `_lgamma`, private helpers that
+Log masses are written with `xlogy` (``0 log 0 = 0``) and `lgamma`, private helpers that
 dispatch on the array namespace (SciPy for NumPy, PyTorch's and JAX's own functions, a NumPy
 round trip for other libraries). Entropies without a finite closed form (Poisson, Binomial,
 NegativeBinomial, Multinomial) are exact sums over the support, truncated where the mass left
@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import array_api_compat
 import numpy as np
 
 from .._array_api import Array, Namespace
@@ -28,6 +27,7 @@ from ._base import (
     unit_interval,
 )
 from ._scipy import require_loc_zero, scipy_name
+from ._special import clamp0, lgamma, xlogy
 
 __all__ = ["Bernoulli", "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson"]
 
@@ -36,45 +36,6 @@ _TAIL = 1e-20
 
 
 # ------------------------------------------------------------------------- special functions
-def _numpy_round_trip(fn: Any, xp: Namespace, *xs: Array) -> Array:
-    """``fn`` (a SciPy ufunc) applied through NumPy, for libraries without their own."""
-    out = fn(*(np.from_dlpack(x) for x in xs))
-    return xp.asarray(out, device=array_api_compat.device(xs[0]))
-
-
-def _lgamma(x: Array, xp: Namespace) -> Array:
-    """``log |Gamma(x)|`` in ``x``'s namespace (differentiable in PyTorch and JAX)."""
-    import scipy.special
-
-    if array_api_compat.is_numpy_namespace(xp):
-        return scipy.special.gammaln(x)
-    if array_api_compat.is_torch_namespace(xp):
-        import torch
-
-        return torch.lgamma(x)
-    if array_api_compat.is_jax_namespace(xp):
-        import jax.scipy.special
-
-        return jax.scipy.special.gammaln(x)
-    return _numpy_round_trip(scipy.special.gammaln, xp, x)
-
-
-def _xlogy(x: Array, y: Array, xp: Namespace) -> Array:
-    """``x log y`` with ``0 log y = 0`` (also for ``y = 0``), without warnings or NaN gradients."""
-    import scipy.special
-
-    if array_api_compat.is_numpy_namespace(xp):
-        return scipy.special.xlogy(x, y)
-    if array_api_compat.is_torch_namespace(xp):  # double where: finite gradients at x = 0
-        zero = x == 0
-        safe = xp.where(zero, xp.ones_like(y), y)
-        return xp.where(zero, xp.zeros_like(x), x * xp.log(safe))
-    if array_api_compat.is_jax_namespace(xp):
-        import jax.scipy.special
-
-        return jax.scipy.special.xlogy(x, y)
-    x, y = xp.broadcast_arrays(x, y)
-    return _numpy_round_trip(scipy.special.xlogy, xp, x, y)
 
 
 def _integer_in(x: Array, lo: Array | float, hi: Array | float, xp: Namespace) -> Array:
@@ -84,10 +45,6 @@ def _integer_in(x: Array, lo: Array | float, hi: Array | float, xp: Namespace) -
 
 def _masked(ok: Array, value: Array, xp: Namespace) -> Array:
     return xp.where(ok, value, xp.full_like(value, -xp.inf))
-
-
-def _clamp0(kl: Array, xp: Namespace) -> Array:
-    return xp.where(kl < 0, xp.zeros_like(kl), kl)
 
 
 # --------------------------------------------------------------------- summation over support
@@ -178,7 +135,7 @@ def _kl_by_sum(p: _Discrete, q: Distribution) -> Array:
     diff = xp.where(finq, lp - xp.where(finq, lq, xp.zeros_like(lq)), xp.full_like(lq, xp.inf))
     fin = lp > -xp.inf
     kl = _sum_terms(lp, xp.where(fin, diff, xp.zeros_like(diff)), xp)
-    return _clamp0(_nan_where(p, kl), xp)
+    return clamp0(_nan_where(p, kl), xp)
 
 
 class _Discrete(Distribution):
@@ -243,7 +200,7 @@ class Bernoulli(_Discrete):
         xp, x = self.xp, self._x(x)
         ok = _integer_in(x, 0.0, 1.0, xp)
         x = xp.where(ok, x, xp.zeros_like(x))
-        return _masked(ok, _xlogy(x, self.p, xp) + _xlogy(1.0 - x, 1.0 - self.p, xp), xp)
+        return _masked(ok, xlogy(x, self.p, xp) + xlogy(1.0 - x, 1.0 - self.p, xp), xp)
 
     @property
     def mean(self) -> Array:
@@ -255,7 +212,7 @@ class Bernoulli(_Discrete):
 
     def entropy(self) -> Array:
         xp, p = self.xp, self.p
-        return -_xlogy(p, p, xp) - _xlogy(1.0 - p, 1.0 - p, xp)
+        return -xlogy(p, p, xp) - xlogy(1.0 - p, 1.0 - p, xp)
 
     def _sample(
         self, shape: tuple[int, ...], rng: np.random.Generator, v: dict[str, Any]
@@ -305,8 +262,8 @@ class Binomial(_Discrete):
         xp, x, n, p = self.xp, self._x(x), self.n, self.p
         ok = _integer_in(x, 0.0, n, xp)
         x = xp.where(ok, x, xp.zeros_like(x))
-        comb = _lgamma(n + 1.0, xp) - _lgamma(x + 1.0, xp) - _lgamma(n - x + 1.0, xp)
-        return _masked(ok, comb + _xlogy(x, p, xp) + _xlogy(n - x, 1.0 - p, xp), xp)
+        comb = lgamma(n + 1.0, xp) - lgamma(x + 1.0, xp) - lgamma(n - x + 1.0, xp)
+        return _masked(ok, comb + xlogy(x, p, xp) + xlogy(n - x, 1.0 - p, xp), xp)
 
     @property
     def mean(self) -> Array:
@@ -363,7 +320,7 @@ class Geometric(_Discrete):
         xp, x = self.xp, self._x(x)
         ok = _integer_in(x, 1.0, xp.inf, xp)
         x = xp.where(ok, x, xp.ones_like(x))
-        return _masked(ok, _xlogy(x - 1.0, 1.0 - self.p, xp) + xp.log(self.p), xp)
+        return _masked(ok, xlogy(x - 1.0, 1.0 - self.p, xp) + xp.log(self.p), xp)
 
     @property
     def mean(self) -> Array:
@@ -375,7 +332,7 @@ class Geometric(_Discrete):
 
     def entropy(self) -> Array:
         xp, p = self.xp, self.p
-        return (-_xlogy(1.0 - p, 1.0 - p, xp) - _xlogy(p, p, xp)) / p
+        return (-xlogy(1.0 - p, 1.0 - p, xp) - xlogy(p, p, xp)) / p
 
     def _sample(
         self, shape: tuple[int, ...], rng: np.random.Generator, v: dict[str, Any]
@@ -418,7 +375,7 @@ class Poisson(_Discrete):
         xp, x = self.xp, self._x(x)
         ok = _integer_in(x, 0.0, xp.inf, xp)
         x = xp.where(ok, x, xp.zeros_like(x))
-        return _masked(ok, _xlogy(x, self.mu, xp) - self.mu - _lgamma(x + 1.0, xp), xp)
+        return _masked(ok, xlogy(x, self.mu, xp) - self.mu - lgamma(x + 1.0, xp), xp)
 
     @property
     def mean(self) -> Array:
@@ -477,8 +434,8 @@ class NegativeBinomial(_Discrete):
         xp, x, n, p = self.xp, self._x(x), self.n, self.p
         ok = _integer_in(x, 0.0, xp.inf, xp)
         x = xp.where(ok, x, xp.zeros_like(x))
-        comb = _lgamma(x + n, xp) - _lgamma(n, xp) - _lgamma(x + 1.0, xp)
-        return _masked(ok, comb + n * xp.log(p) + _xlogy(x, 1.0 - p, xp), xp)
+        comb = lgamma(x + n, xp) - lgamma(n, xp) - lgamma(x + 1.0, xp)
+        return _masked(ok, comb + n * xp.log(p) + xlogy(x, 1.0 - p, xp), xp)
 
     @property
     def mean(self) -> Array:
@@ -564,8 +521,8 @@ class Multinomial(Distribution):
         ok = xp.all(_integer_in(x, 0.0, xp.inf, xp), axis=-1)
         ok = ok & (xp.sum(x, axis=-1) == n)
         x = xp.where(xp.expand_dims(ok, axis=-1), x, xp.zeros_like(x))
-        terms = _xlogy(x, self.p, xp) - _lgamma(x + 1.0, xp)
-        return _masked(ok, _lgamma(n + 1.0, xp) + xp.sum(terms, axis=-1), xp)
+        terms = xlogy(x, self.p, xp) - lgamma(x + 1.0, xp)
+        return _masked(ok, lgamma(n + 1.0, xp) + xp.sum(terms, axis=-1), xp)
 
     @property
     def mean(self) -> Array:
@@ -579,9 +536,9 @@ class Multinomial(Distribution):
         xp, n, p = self.xp, self.n, self.p
         marg = Binomial(self._n(), p, validate=False)  # batch (*batch, k)
         x = _grid(marg, marg.batch_shape)
-        log_fact = _sum_terms(marg.log_prob(x), _lgamma(x + 1.0, xp), xp)
-        t1 = -_lgamma(n + 1.0, xp)
-        t2 = -n * xp.sum(_xlogy(p, p, xp), axis=-1)
+        log_fact = _sum_terms(marg.log_prob(x), lgamma(x + 1.0, xp), xp)
+        t1 = -lgamma(n + 1.0, xp)
+        t2 = -n * xp.sum(xlogy(p, p, xp), axis=-1)
         return t1 + t2 + xp.sum(log_fact, axis=-1)
 
     def _sample(
@@ -631,15 +588,15 @@ def _from_scipy_multinomial(params: dict[str, Any]) -> Multinomial:
 # --------------------------------------------------------------------------------------- KL
 def _kl_bern_terms(a: Array, b: Array, xp: Namespace) -> Array:
     """``a log(a/b) + (1-a) log((1-a)/(1-b))``: KL between Bernoulli(a) and Bernoulli(b)."""
-    t1 = _xlogy(a, a, xp) - _xlogy(a, b, xp)
-    t2 = _xlogy(1.0 - a, 1.0 - a, xp) - _xlogy(1.0 - a, 1.0 - b, xp)
+    t1 = xlogy(a, a, xp) - xlogy(a, b, xp)
+    t2 = xlogy(1.0 - a, 1.0 - a, xp) - xlogy(1.0 - a, 1.0 - b, xp)
     return t1 + t2
 
 
 def _kl_geom_terms(a: Array, b: Array, xp: Namespace) -> Array:
     """``log(a/b) + ((1-a)/a) log((1-a)/(1-b))``: KL between geometric laws of probs a, b."""
     t1 = xp.log(a) - xp.log(b)
-    t2 = (_xlogy(1.0 - a, 1.0 - a, xp) - _xlogy(1.0 - a, 1.0 - b, xp)) / a
+    t2 = (xlogy(1.0 - a, 1.0 - a, xp) - xlogy(1.0 - a, 1.0 - b, xp)) / a
     return t1 + t2
 
 
@@ -651,7 +608,7 @@ def _inf_where(mask: Array, kl: Array, xp: Namespace) -> Array:
 def _kl_bernoulli_bernoulli(p: Bernoulli, q: Bernoulli) -> Array:
     # KL = p log(p/q) + (1-p) log((1-p)/(1-q)): the definition summed over {0, 1}
     # (Cover & Thomas, Elements of Information Theory, 2nd ed., 2006, eq. 2.26)
-    return _clamp0(_kl_bern_terms(p.p, q.p, p.xp), p.xp)
+    return clamp0(_kl_bern_terms(p.p, q.p, p.xp), p.xp)
 
 
 @register_kl(Binomial, Binomial)
@@ -666,9 +623,9 @@ def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Array:
     same = xp.where(n0, xp.zeros_like(kl_b), p.n * xp.where(n0, xp.zeros_like(kl_b), kl_b))
     equal = p.n == q.n
     if bool(xp.all(equal)):
-        return _clamp0(same, xp)
+        return clamp0(same, xp)
     other = _inf_where((p.n > q.n) & (p.p > 0), _kl_by_sum(p, q), xp)
-    return _clamp0(xp.where(equal, same, other), xp)
+    return clamp0(xp.where(equal, same, other), xp)
 
 
 def _as_binomial(d: Bernoulli | Binomial) -> Binomial:
@@ -689,7 +646,7 @@ def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Array:
     # log P(x)/Q(x) = log(p/q) + (x-1) log((1-p)/(1-q)) and E_P[X - 1] = (1-p)/p, so
     # KL = log(p/q) + ((1-p)/p) log((1-p)/(1-q)) (derived from the pmf; the same value as
     # PyTorch's failure-count Geometric, KL being invariant under the shift x -> x - 1)
-    return _clamp0(_kl_geom_terms(p.p, q.p, p.xp), p.xp)
+    return clamp0(_kl_geom_terms(p.p, q.p, p.xp), p.xp)
 
 
 @register_kl(Poisson, Poisson)
@@ -697,9 +654,9 @@ def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Array:
     # log P(x)/Q(x) = x log(mu_p/mu_q) - mu_p + mu_q and E_P[X] = mu_p, so
     # KL = mu_p log(mu_p/mu_q) - mu_p + mu_q (e.g. Cover & Thomas 2006; PyTorch's kl.py)
     xp = p.xp
-    t1 = _xlogy(p.mu, p.mu, xp) - _xlogy(p.mu, q.mu, xp)
+    t1 = xlogy(p.mu, p.mu, xp) - xlogy(p.mu, q.mu, xp)
     t2 = q.mu - p.mu
-    return _clamp0(t1 + t2, xp)
+    return clamp0(t1 + t2, xp)
 
 
 @register_kl(NegativeBinomial, NegativeBinomial)
@@ -712,9 +669,9 @@ def _kl_nbinom_nbinom(p: NegativeBinomial, q: NegativeBinomial) -> Array:
     same = p.n * _kl_geom_terms(p.p, q.p, xp)
     equal = p.n == q.n
     if bool(xp.all(equal)):
-        return _clamp0(same, xp)
+        return clamp0(same, xp)
     other = _inf_where((q.p == 1) & (p.p < 1), _kl_by_sum(p, q), xp)
-    return _clamp0(xp.where(equal, same, other), xp)
+    return clamp0(xp.where(equal, same, other), xp)
 
 
 @register_kl(Multinomial, Multinomial)
@@ -728,10 +685,10 @@ def _kl_multinomial_multinomial(p: Multinomial, q: Multinomial) -> Array:
             f"{p.event_shape[0]} and {q.event_shape[0]}"
         )
         raise ValueError(msg)
-    kl_c = xp.sum(_xlogy(p.p, p.p, xp) - _xlogy(p.p, q.p, xp), axis=-1)
+    kl_c = xp.sum(xlogy(p.p, p.p, xp) - xlogy(p.p, q.p, xp), axis=-1)
     n0 = p.n == 0
     kl = xp.where(n0, xp.zeros_like(kl_c), p.n * xp.where(n0, xp.zeros_like(kl_c), kl_c))
-    return _clamp0(_inf_where(p.n != q.n, kl, xp), xp)
+    return clamp0(_inf_where(p.n != q.n, kl, xp), xp)
 
 
 @register_kl(Bernoulli, Poisson)
@@ -739,8 +696,8 @@ def _kl_bernoulli_poisson(p: Bernoulli, q: Poisson) -> Array:
     # Sum over {0, 1}: KL = (1-p) log(1-p) + p log p - [(1-p)(-mu) + p (log mu - mu)]
     #                     = -H(p) + mu - p log mu   (derived from the pmfs; also PyTorch's)
     xp = p.xp
-    neg_h = _xlogy(p.p, p.p, xp) + _xlogy(1.0 - p.p, 1.0 - p.p, xp)
-    return _clamp0(neg_h + q.mu - _xlogy(p.p, q.mu, xp), xp)
+    neg_h = xlogy(p.p, p.p, xp) + xlogy(1.0 - p.p, 1.0 - p.p, xp)
+    return clamp0(neg_h + q.mu - xlogy(p.p, q.mu, xp), xp)
 
 
 @register_kl(Binomial, Poisson)

@@ -1,118 +1,21 @@
-"""The Gamma families: Exponential, Gamma and Chi2, and the special functions they need.
-
-The array API standard has no ``lgamma`` or ``digamma``: the private helpers below dispatch on
-the namespace (``scipy.special`` for NumPy, ``torch.special`` for PyTorch, keeping autograd,
-``jax.scipy.special`` for JAX, a NumPy round trip for any other library).
-"""
+"""The Gamma families: Exponential, Gamma and Chi2 (special functions from `_special`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import array_api_compat
 import numpy as np
 
-from .._array_api import Array, Namespace
+from .._array_api import Array
 from .._registry import register_kl
 from ._base import Distribution, positive
 from ._scipy import require_loc_zero, scipy_name
+from ._special import clamp0, digamma, lgamma, xlogy
 
 __all__ = ["Chi2", "Exponential", "Gamma"]
 
 
 # ------------------------------------------------------------------------- special functions
-def _special(name: str, xp: Namespace) -> Callable[..., Array]:
-    """``scipy.special.<name>`` (gammaln, digamma, polygamma) for the arrays of ``xp``."""
-    if array_api_compat.is_torch_namespace(xp):
-        import torch
-
-        fn: Callable[..., Array] = getattr(torch.special, name)
-        return fn
-    if array_api_compat.is_jax_namespace(xp):
-        import jax.scipy.special as jsp
-
-        fn = getattr(jsp, name)
-        return fn
-    from scipy import special
-
-    sfn = getattr(special, name)
-    if array_api_compat.is_numpy_namespace(xp):
-        return lambda *args: xp.asarray(sfn(*args))
-    if array_api_compat.is_cupy_namespace(xp):  # pragma: no cover - needs a GPU
-        import importlib
-
-        fn = getattr(importlib.import_module("cupyx.scipy.special"), name)
-        return fn
-
-    def round_trip(*args: Any) -> Array:  # e.g. array_api_strict: no autograd to keep
-        x = args[-1]
-        vals = [a if isinstance(a, int) else np.from_dlpack(a) for a in args]
-        return xp.asarray(sfn(*vals), device=array_api_compat.device(x))
-
-    return round_trip
-
-
-def _lgamma(x: Array, xp: Namespace) -> Array:
-    return _special("gammaln", xp)(x)
-
-
-def _digamma(x: Array, xp: Namespace) -> Array:
-    return _special("digamma", xp)(x)
-
-
-def _trigamma(x: Array, xp: Namespace) -> Array:
-    if array_api_compat.is_torch_namespace(xp):
-        # torch.polygamma(1, x) is off by up to ~5e-10 (relative) in float64: sum it instead
-        return _trigamma_series(x, xp)
-    return _special("polygamma", xp)(1, x)
-
-
-def _trigamma_series(x: Array, xp: Namespace) -> Array:
-    """ψ'(x) for x > 0 in array-API operations (differentiable by any autograd).
-
-    ψ'(x) = Σ_{k<10} 1/(x+k)² + ψ'(x+10), and for y >= 10 the asymptotic series
-    ψ'(y) ~ 1/y + 1/(2y²) + Σ_k B_2k / y^(2k+1) (Abramowitz & Stegun 6.4.12), truncated after
-    B_14: the next term is below 1e-17 relative.
-    """
-    head = xp.zeros_like(x)
-    for k in range(10):
-        head = head + 1.0 / ((x + k) * (x + k))
-    y = x + 10.0
-    z = 1.0 / (y * y)
-    bern = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6)
-    tail = xp.zeros_like(x)
-    for b in reversed(bern):
-        tail = (tail + b) * z
-    return head + 1.0 / y + 0.5 * z + tail / y
-
-
-def _betaln(a: Array, b: Array, xp: Namespace) -> Array:
-    return _lgamma(a, xp) + _lgamma(b, xp) - _lgamma(a + b, xp)
-
-
-def _xlogy(c: Array, x: Array, xp: Namespace) -> Array:
-    """``c * log(x)`` for ``x >= 0`` with ``0 * log 0 = 0`` and ``c * log 0 = -inf * sign(c)``.
-
-    Written with the "double where" so that gradients stay finite at ``x = 0``.
-    """
-    pos = x > 0
-    safe = xp.where(pos, x, xp.ones_like(x))
-    at0 = xp.where(c > 0, -xp.inf * xp.ones_like(c), xp.inf * xp.ones_like(c))
-    at0 = xp.where(c == 0, xp.zeros_like(c), at0)
-    return xp.where(pos, c * xp.log(safe), at0)
-
-
-def _inf_like(p: Distribution, q: Distribution) -> Array:
-    """+inf with the broadcast batch shape of ``p`` and ``q`` (support mismatch)."""
-    xp = p.xp
-    shape = tuple(np.broadcast_shapes(p.batch_shape, q.batch_shape))
-    dtype = xp.result_type(p.dtype, q.dtype)
-    return xp.full(shape, xp.inf, dtype=dtype, device=p.device)
-
-
-def _clamp0(kl: Array, xp: Namespace) -> Array:
-    return xp.where(kl < 0, xp.zeros_like(kl), kl)
 
 
 # ------------------------------------------------------------------------------- the family
@@ -134,7 +37,7 @@ class _GammaLike(Distribution):
         k, theta = self._shape(), self._scale()
         inside = x >= 0
         xs = xp.where(inside, x, xp.zeros_like(x))
-        lp = _xlogy(k - 1.0, xs, xp) - xs / theta - _lgamma(k, xp) - k * xp.log(theta)
+        lp = xlogy(k - 1.0, xs, xp) - xs / theta - lgamma(k, xp) - k * xp.log(theta)
         return xp.where(inside, lp, -xp.inf * xp.ones_like(lp))
 
     @property
@@ -148,11 +51,11 @@ class _GammaLike(Distribution):
     def entropy(self) -> Array:
         # H = k + log θ + log Γ(k) + (1 - k) ψ(k)  (e.g. Wikipedia, "Gamma distribution")
         xp, k = self.xp, self._shape()
-        return k + xp.log(self._scale()) + _lgamma(k, xp) + (1.0 - k) * _digamma(k, xp)
+        return k + xp.log(self._scale()) + lgamma(k, xp) + (1.0 - k) * digamma(k, xp)
 
     def _mean_log(self) -> Array:
         """E[log X] = ψ(k) + log θ."""
-        return _digamma(self._shape(), self.xp) + self.xp.log(self._scale())
+        return digamma(self._shape(), self.xp) + self.xp.log(self._scale())
 
 
 class Exponential(_GammaLike):
@@ -342,8 +245,8 @@ def _kl_gamma_gamma(p: _GammaLike, q: _GammaLike) -> Array:
     # written with scales instead of rates)
     xp = p.xp
     kp, kq, tp, tq = p._shape(), q._shape(), p._scale(), q._scale()
-    t1 = (kp - kq) * _digamma(kp, xp)
-    t2 = _lgamma(kq, xp) - _lgamma(kp, xp)
+    t1 = (kp - kq) * digamma(kp, xp)
+    t2 = lgamma(kq, xp) - lgamma(kp, xp)
     t3 = kq * (xp.log(tq) - xp.log(tp))
     t4 = kp * (tp / tq - 1.0)
-    return _clamp0(t1 + t2 + t3 + t4, xp)
+    return clamp0(t1 + t2 + t3 + t4, xp)

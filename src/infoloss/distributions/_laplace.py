@@ -10,9 +10,20 @@ import numpy as np
 from .._array_api import Array
 from .._registry import register_kl
 from ._base import Distribution, positive, real
-from ._beta import Beta, Uniform, _minus_mean_log_gamma, _xlogx
-from ._gamma import Chi2, Exponential, Gamma, _clamp0, _GammaLike, _inf_like, _trigamma
+from ._beta import (
+    Beta,
+    Uniform,
+    _minus_mean_log_gamma,
+    _xlogx,
+)
+from ._gamma import (
+    Chi2,
+    Exponential,
+    Gamma,
+    _GammaLike,
+)
 from ._scipy import require_loc_zero, scipy_name
+from ._special import clamp0, inf_like, trigamma
 
 __all__ = ["Laplace", "LogNormal"]
 
@@ -162,7 +173,7 @@ def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Array:
     t1 = xp.log(q.scale) - xp.log(p.scale)
     t2 = d / q.scale
     t3 = (p.scale / q.scale) * xp.exp(-d / p.scale)
-    return _clamp0(t1 + t2 + t3 - 1.0, xp)
+    return clamp0(t1 + t2 + t3 - 1.0, xp)
 
 
 @register_kl(LogNormal, LogNormal)
@@ -173,7 +184,7 @@ def _kl_lognormal_lognormal(p: LogNormal, q: LogNormal) -> Array:
     xp = p.xp
     r = (p.s / q.s) ** 2
     t = ((xp.log(p.scale) - xp.log(q.scale)) / q.s) ** 2
-    return _clamp0(0.5 * (r - 1.0 - xp.log(r) + t), xp)
+    return clamp0(0.5 * (r - 1.0 - xp.log(r) + t), xp)
 
 
 @register_kl(LogNormal, Exponential)
@@ -182,7 +193,7 @@ def _kl_lognormal_lognormal(p: LogNormal, q: LogNormal) -> Array:
 def _kl_lognormal_gamma(p: LogNormal, q: _GammaLike) -> Array:
     # KL = -H(P) - E_P[log q(X)], -E_P[log q] = -(k - 1) E[log X] + E[X] / θ + log Γ(k) + k log θ
     # with E[log X] = μ_p and E[X] = scale_p exp(s_p² / 2) (moments of the log-normal)
-    return _clamp0(-p.entropy() + _minus_mean_log_gamma(q, p._mean_log(), p.mean), p.xp)
+    return clamp0(-p.entropy() + _minus_mean_log_gamma(q, p._mean_log(), p.mean), p.xp)
 
 
 def _minus_mean_log_lognormal(q: LogNormal, mean_log: Array, var_log: Array) -> Array:
@@ -201,8 +212,8 @@ def _kl_gamma_lognormal(p: _GammaLike, q: LogNormal) -> Array:
     # + E_P[log X] + log √(2π), with E[log X] = ψ(k) + log θ, Var[log X] = ψ'(k) for X ~ Gamma
     # (log-moments of the Gamma distribution, e.g. Wikipedia "Gamma distribution")
     xp = p.xp
-    var_log = _trigamma(p._shape(), xp)
-    return _clamp0(-p.entropy() + _minus_mean_log_lognormal(q, p._mean_log(), var_log), xp)
+    var_log = trigamma(p._shape(), xp)
+    return clamp0(-p.entropy() + _minus_mean_log_lognormal(q, p._mean_log(), var_log), xp)
 
 
 @register_kl(Beta, LogNormal)
@@ -210,8 +221,8 @@ def _kl_beta_lognormal(p: Beta, q: LogNormal) -> Array:
     # As Gamma–LogNormal, with E[log X] = ψ(a) - ψ(a + b), Var[log X] = ψ'(a) - ψ'(a + b)
     # (log-moments of the Beta distribution, e.g. Wikipedia "Beta distribution")
     xp = p.xp
-    var_log = _trigamma(p.a, xp) - _trigamma(p.a + p.b, xp)
-    return _clamp0(-p.entropy() + _minus_mean_log_lognormal(q, p._mean_log(), var_log), xp)
+    var_log = trigamma(p.a, xp) - trigamma(p.a + p.b, xp)
+    return clamp0(-p.entropy() + _minus_mean_log_lognormal(q, p._mean_log(), var_log), xp)
 
 
 @register_kl(Uniform, LogNormal)
@@ -229,7 +240,7 @@ def _kl_uniform_lognormal(p: Uniform, q: LogNormal) -> Array:
 
     mean_log = p._mean_log()
     var_log = (g(h) - g(lo)) / p.scale - mean_log * mean_log
-    kl = _clamp0(-p.entropy() + _minus_mean_log_lognormal(q, mean_log, var_log), xp)
+    kl = clamp0(-p.entropy() + _minus_mean_log_lognormal(q, mean_log, var_log), xp)
     return xp.where(inside, kl, xp.inf * xp.ones_like(kl))
 
 
@@ -239,7 +250,7 @@ def _kl_to_laplace(p: Uniform | Exponential, q: Laplace) -> Array:
     # KL = -H(P) + log 2b + E_P|X - μ| / b (the Laplace log density is linear in |x - μ|);
     # E_P|X - μ| by direct integration (the `_mean_abs_dev` methods)
     xp = p.xp
-    return _clamp0(-p.entropy() + xp.log(2.0 * q.scale) + p._mean_abs_dev(q.loc) / q.scale, xp)
+    return clamp0(-p.entropy() + xp.log(2.0 * q.scale) + p._mean_abs_dev(q.loc) / q.scale, xp)
 
 
 @register_kl(Laplace, Exponential)
@@ -252,4 +263,4 @@ def _kl_to_laplace(p: Uniform | Exponential, q: Laplace) -> Array:
 @register_kl(LogNormal, Uniform)
 def _kl_laplace_lognormal_infinity(p: Distribution, q: Distribution) -> Array:
     # P puts mass where Q's density is 0 (Laplace: x < 0; LogNormal: beyond any bound): +inf
-    return _inf_like(p, q)
+    return inf_like(p, q)

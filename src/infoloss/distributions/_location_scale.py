@@ -20,12 +20,10 @@ from ._shape import (
     Pareto,
     StudentT,
     Weibull,
-    _clamp0,
-    _inf_kl,
     _kl_weibull_weibull,
-    _lgamma,
     _masked,
 )
+from ._special import clamp0, inf_like, lgamma
 
 __all__ = ["Cauchy", "Gumbel", "HalfNormal", "Logistic", "Rayleigh"]
 
@@ -101,7 +99,7 @@ def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Array:
     xp = p.xp
     t1 = xp.log((p.scale + q.scale) ** 2 + (p.loc - q.loc) ** 2)
     t2 = xp.log(4.0 * p.scale * q.scale)
-    return _clamp0(t1 - t2, xp)
+    return clamp0(t1 - t2, xp)
 
 
 # ----------------------------------------------------------------------------------- Gumbel
@@ -174,8 +172,8 @@ def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Array:
     d = (p.loc - q.loc) / q.scale
     t1 = -xp.log(r) - EULER_GAMMA - 1.0
     t2 = d + EULER_GAMMA * r
-    t3 = xp.exp(-d + _lgamma(1.0 + r, xp))
-    return _clamp0(t1 + t2 + t3, xp)
+    t3 = xp.exp(-d + lgamma(1.0 + r, xp))
+    return clamp0(t1 + t2 + t3, xp)
 
 
 # --------------------------------------------------------------------------------- Logistic
@@ -306,7 +304,7 @@ def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Array:
     # (Bishop, PRML, 2006, ex. 1.30): KL = 1/2 (r - 1 - log r), r = (sigma_p / sigma_q)^2.
     xp = p.xp
     r = (p.scale / q.scale) ** 2
-    return _clamp0(0.5 * (r - 1.0 - xp.log(r)), xp)
+    return clamp0(0.5 * (r - 1.0 - xp.log(r)), xp)
 
 
 # --------------------------------------------------------------------------------- Rayleigh
@@ -383,7 +381,7 @@ def _kl_rayleigh_rayleigh(p: Rayleigh, q: Rayleigh) -> Array:
     # r = (sigma_p / sigma_q)^2.
     xp = p.xp
     r = (p.scale / q.scale) ** 2
-    return _clamp0(r - 1.0 - xp.log(r), xp)
+    return clamp0(r - 1.0 - xp.log(r), xp)
 
 
 @register_kl(Rayleigh, Weibull)
@@ -405,4 +403,4 @@ _INF_PAIRS = [(p, q) for p in _REAL_LINE for q in (*_HALF_LINE, Pareto)] + [
     for p in _HALF_LINE  # Pareto's support is [scale, inf)
 ]
 for _p, _q in _INF_PAIRS:
-    register_kl(_p, _q)(_inf_kl)
+    register_kl(_p, _q)(inf_like)

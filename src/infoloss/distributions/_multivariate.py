@@ -12,6 +12,7 @@ from .._array_api import Array, Namespace
 from .._registry import register_kl
 from ._base import Constraint, Distribution, positive, real
 from ._scipy import scipy_name
+from ._special import clamp0, digamma, lgamma
 
 __all__ = ["Dirichlet", "MultivariateNormal"]
 
@@ -19,33 +20,6 @@ _LOG_2PI = math.log(2 * math.pi)
 
 
 # ---------------------------------------------------------------------------- private helpers
-def _special(name: str, x: Array, xp: Namespace) -> Array:
-    """``scipy.special.<name>`` (``gammaln`` or ``digamma``) in the namespace of ``x``.
-
-    Torch and JAX use their own (differentiable) functions; other libraries go through NumPy.
-    """
-    if array_api_compat.is_torch_namespace(xp):
-        import torch
-
-        return {"gammaln": torch.lgamma, "digamma": torch.digamma}[name](x)
-    if array_api_compat.is_jax_namespace(xp):
-        import jax.scipy.special as jss
-
-        return getattr(jss, name)(x)
-    import scipy.special as sc
-
-    if array_api_compat.is_numpy_namespace(xp):
-        return xp.asarray(getattr(sc, name)(x))
-    out = getattr(sc, name)(np.asarray(x))  # e.g. array_api_strict: no autograd to keep
-    return xp.asarray(out, dtype=x.dtype, device=array_api_compat.device(x))
-
-
-def _gammaln(x: Array, xp: Namespace) -> Array:
-    return _special("gammaln", x, xp)
-
-
-def _digamma(x: Array, xp: Namespace) -> Array:
-    return _special("digamma", x, xp)
 
 
 def _solve_tril(L: Array, b: Array, xp: Namespace) -> Array:
@@ -114,10 +88,6 @@ def _event_size(p: Distribution, q: Distribution, what: str) -> int:
         msg = f"the batch shapes of `p` {p.batch_shape} and `q` {q.batch_shape} do not broadcast"
         raise ValueError(msg) from None
     return int(dp)
-
-
-def _clamp0(kl: Array, xp: Namespace) -> Array:
-    return xp.where(kl < 0, xp.zeros_like(kl), kl)
 
 
 # ----------------------------------------------------------------------- MultivariateNormal
@@ -424,7 +394,7 @@ def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Array:
     if p._L is None and q._L is None:  # both diagonal: a sum of d univariate Normal KLs, O(d)
         r = p._values["diag"] / q._values["diag"]
         t = (p._mean - q._mean) ** 2 / q._values["diag"]
-        return _clamp0(0.5 * xp.sum(r - 1.0 - xp.log(r) + t, axis=-1), xp)
+        return clamp0(0.5 * xp.sum(r - 1.0 - xp.log(r) + t, axis=-1), xp)
     Lp, diff = p._tril(), (q._mean - p._mean)[..., None]
     batch = np.broadcast_shapes(tuple(Lp.shape[:-2]), tuple(diff.shape[:-2]))
     rhs = xp.concat(
@@ -434,7 +404,7 @@ def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Array:
     trace = xp.sum(m[..., :d] ** 2, axis=(-2, -1))
     mahalanobis = xp.sum(m[..., d] ** 2, axis=-1)
     log_det_ratio = 2.0 * (q._half_logdet() - p._half_logdet())
-    return _clamp0(0.5 * (trace + mahalanobis - d + log_det_ratio), xp)
+    return clamp0(0.5 * (trace + mahalanobis - d + log_det_ratio), xp)
 
 
 # -------------------------------------------------------------------------------- Dirichlet
@@ -485,7 +455,7 @@ class Dirichlet(Distribution):
 
     def _log_beta(self) -> Array:
         xp = self.xp
-        return xp.sum(_gammaln(self.alpha, xp), axis=-1) - _gammaln(self._alpha0(), xp)
+        return xp.sum(lgamma(self.alpha, xp), axis=-1) - lgamma(self._alpha0(), xp)
 
     def log_prob(self, x: Any) -> Array:
         xp, a, k = self.xp, self.alpha, self.event_shape[0]
@@ -513,8 +483,8 @@ class Dirichlet(Distribution):
     def entropy(self) -> Array:
         xp, a = self.xp, self.alpha
         a0, k = self._alpha0(), self.event_shape[0]
-        t_spread = (a0 - k) * _digamma(a0, xp)
-        t_each = xp.sum((a - 1.0) * _digamma(a, xp), axis=-1)
+        t_spread = (a0 - k) * digamma(a0, xp)
+        t_each = xp.sum((a - 1.0) * digamma(a, xp), axis=-1)
         return self._log_beta() + t_spread - t_each
 
     def _sample(
@@ -544,8 +514,8 @@ def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Array:
     _event_size(p, q, "number of categories")
     a, b = p.alpha, q.alpha
     a0, b0 = p._alpha0(), q._alpha0()
-    t_norm_p = _gammaln(a0, xp) - xp.sum(_gammaln(a, xp), axis=-1)
-    t_norm_q = _gammaln(b0, xp) - xp.sum(_gammaln(b, xp), axis=-1)
-    e_log_x = _digamma(a, xp) - _digamma(a0, xp)[..., None]
+    t_norm_p = lgamma(a0, xp) - xp.sum(lgamma(a, xp), axis=-1)
+    t_norm_q = lgamma(b0, xp) - xp.sum(lgamma(b, xp), axis=-1)
+    e_log_x = digamma(a, xp) - digamma(a0, xp)[..., None]
     t_cross = xp.sum((a - b) * e_log_x, axis=-1)
-    return _clamp0(t_norm_p - t_norm_q + t_cross, xp)
+    return clamp0(t_norm_p - t_norm_q + t_cross, xp)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import array_api_compat
 import numpy as np
 
 from .._array_api import Array, Namespace
 from .._registry import register_kl
 from ._base import Distribution, positive, real
 from ._scipy import require_loc_zero, scipy_name
+from ._special import clamp0, digamma, i0e, i1e, lgamma
 
 __all__ = ["Pareto", "StudentT", "VonMises", "Weibull"]
 
@@ -25,68 +25,11 @@ _LOG_2PI = math.log(2 * math.pi)
 
 
 # ------------------------------------------------------------------------ special functions
-_SPECIAL = {  # name -> (scipy.special / jax.scipy.special name, torch function name)
-    "lgamma": ("gammaln", "lgamma"),
-    "digamma": ("digamma", "digamma"),
-    "i0e": ("i0e", "special.i0e"),
-    "i1e": ("i1e", "special.i1e"),
-}
-
-
-def _special(name: str, x: Array, xp: Namespace) -> Array:
-    """``name`` of ``x`` in ``x``'s own library (keeps autograd in PyTorch, tracing in JAX)."""
-    sname, tname = _SPECIAL[name]
-    if array_api_compat.is_torch_namespace(xp):
-        import torch
-
-        fn: Any = torch
-        for part in tname.split("."):
-            fn = getattr(fn, part)
-        return fn(x)
-    if array_api_compat.is_jax_namespace(xp):
-        import jax.scipy.special as jsp
-
-        return getattr(jsp, sname)(x)
-    import scipy.special as sp
-
-    if array_api_compat.is_numpy_namespace(xp):
-        return xp.asarray(getattr(sp, sname)(x))
-    # other libraries (array_api_strict, ...): a round trip through NumPy (no autograd there)
-    host = np.asarray(x)
-    return xp.asarray(getattr(sp, sname)(host), dtype=x.dtype, device=array_api_compat.device(x))
-
-
-def _lgamma(x: Array, xp: Namespace) -> Array:
-    return _special("lgamma", x, xp)
-
-
-def _digamma(x: Array, xp: Namespace) -> Array:
-    return _special("digamma", x, xp)
-
-
-def _i0e(x: Array, xp: Namespace) -> Array:
-    return _special("i0e", x, xp)
-
-
-def _i1e(x: Array, xp: Namespace) -> Array:
-    return _special("i1e", x, xp)
 
 
 def _gamma_fn(x: Array, xp: Namespace) -> Array:
     """The Gamma function for ``x > 0``."""
-    return xp.exp(_lgamma(x, xp))
-
-
-def _clamp0(kl: Array, xp: Namespace) -> Array:
-    return xp.where(kl < 0, xp.zeros_like(kl), kl)
-
-
-def _inf_kl(p: Distribution, q: Distribution) -> Array:
-    """+inf with the broadcast batch shape of ``p`` and ``q`` (support mismatch)."""
-    xp = p.xp
-    shape = tuple(np.broadcast_shapes(p.batch_shape, q.batch_shape))
-    dtype = xp.result_type(p.dtype, q.dtype)
-    return xp.full(shape, math.inf, dtype=dtype, device=p.device)
+    return xp.exp(lgamma(x, xp))
 
 
 def _masked(inside: Array, lp: Array, xp: Namespace) -> Array:
@@ -175,7 +118,7 @@ def _kl_weibull_weibull(p: Weibull, q: Weibull) -> Array:
     t1 = xp.log(kp / kq) - kp * xp.log(lp) + kq * xp.log(lq)
     t2 = (kp - kq) * (xp.log(lp) - EULER_GAMMA / kp)
     t3 = (lp / lq) ** kq * _gamma_fn(1.0 + kq / kp, xp)
-    return _clamp0(t1 + t2 + t3 - 1.0, xp)
+    return clamp0(t1 + t2 + t3 - 1.0, xp)
 
 
 # ----------------------------------------------------------------------------------- Pareto
@@ -259,7 +202,7 @@ def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Array:
     t1 = xp.log(p.b / q.b)
     t2 = q.b * xp.log(p.scale / q.scale)
     t3 = q.b / p.b
-    kl = _clamp0(t1 + t2 + t3 - 1.0, xp)
+    kl = clamp0(t1 + t2 + t3 - 1.0, xp)
     return xp.where(p.scale < q.scale, xp.full_like(kl, math.inf), kl)
 
 
@@ -310,7 +253,7 @@ class StudentT(Distribution):
     def log_prob(self, x: Any) -> Array:
         xp, nu = self.xp, self.df
         z = (self._x(x) - self.loc) / self.scale
-        norm = _lgamma(0.5 * (nu + 1.0), xp) - _lgamma(0.5 * nu, xp)
+        norm = lgamma(0.5 * (nu + 1.0), xp) - lgamma(0.5 * nu, xp)
         norm = norm - 0.5 * xp.log(nu * math.pi) - xp.log(self.scale)
         return norm - 0.5 * (nu + 1.0) * xp.log1p(z * z / nu)
 
@@ -331,8 +274,8 @@ class StudentT(Distribution):
     def entropy(self) -> Array:
         xp, nu = self.xp, self.df
         half_nu, half_nu1 = 0.5 * nu, 0.5 * (nu + 1.0)
-        t1 = half_nu1 * (_digamma(half_nu1, xp) - _digamma(half_nu, xp))
-        log_beta = _lgamma(half_nu, xp) + 0.5 * math.log(math.pi) - _lgamma(half_nu1, xp)
+        t1 = half_nu1 * (digamma(half_nu1, xp) - digamma(half_nu, xp))
+        log_beta = lgamma(half_nu, xp) + 0.5 * math.log(math.pi) - lgamma(half_nu1, xp)
         t2 = 0.5 * xp.log(nu) + log_beta
         return t1 + t2 + xp.log(self.scale) + xp.zeros_like(self.loc)
 
@@ -388,7 +331,7 @@ class VonMises(Distribution):
 
     def _log_norm(self) -> Array:
         """log(2 pi I0(kappa)), from the scaled i0e(k) = exp(-k) I0(k)."""
-        return _LOG_2PI + self.xp.log(_i0e(self.kappa, self.xp)) + self.kappa
+        return _LOG_2PI + self.xp.log(i0e(self.kappa, self.xp)) + self.kappa
 
     def log_prob(self, x: Any) -> Array:
         xp = self.xp
@@ -405,7 +348,7 @@ class VonMises(Distribution):
     def entropy(self) -> Array:
         # log(2 pi I0) - kappa A = log(2 pi i0e) + kappa (1 - A), A = I1 / I0: no cancellation
         xp, k = self.xp, self.kappa
-        h = _LOG_2PI + xp.log(_i0e(k, xp)) + k * _one_minus_a(k, xp)
+        h = _LOG_2PI + xp.log(i0e(k, xp)) + k * _one_minus_a(k, xp)
         return h + xp.zeros_like(self.loc)
 
     def _sample(
@@ -438,13 +381,13 @@ def _kl_vonmises_vonmises(p: VonMises, q: VonMises) -> Array:
     xp = p.xp
     one_minus_a = _one_minus_a(p.kappa, xp)
     half_d = xp.sin(0.5 * (p.loc - q.loc))
-    t1 = xp.log(_i0e(q.kappa, xp) / _i0e(p.kappa, xp))
+    t1 = xp.log(i0e(q.kappa, xp) / i0e(p.kappa, xp))
     t2 = -p.kappa * one_minus_a
     t3 = q.kappa * (one_minus_a + 2.0 * (1.0 - one_minus_a) * half_d * half_d)
-    return _clamp0(t1 + t2 + t3, xp)
+    return clamp0(t1 + t2 + t3, xp)
 
 
 def _one_minus_a(kappa: Array, xp: Namespace) -> Array:
     """1 - I1(kappa) / I0(kappa), accurate where the ratio is close to 1."""
-    i0e = _i0e(kappa, xp)
-    return (i0e - _i1e(kappa, xp)) / i0e
+    i0 = i0e(kappa, xp)
+    return (i0 - i1e(kappa, xp)) / i0
