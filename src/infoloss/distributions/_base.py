@@ -242,3 +242,20 @@ def _short(a: Array) -> str:
 
 def _numpy_float(dtype: Any) -> Any:
     return np.float32 if "32" in str(dtype) else np.float64
+
+
+class LocationScale(Distribution):
+    """Base of the families given by ``loc`` and ``scale``, as SciPy names them.
+
+    Subclasses implement the standardised log density in terms of ``z = (x - loc) / scale``.
+    """
+
+    params = {"loc": real, "scale": positive}  # noqa: RUF012 - class-level constants
+    loc: Array
+    scale: Array
+
+    def __init__(self, loc: Any = 0.0, scale: Any = 1.0, *, validate: bool = True) -> None:
+        self._init({"loc": loc, "scale": scale}, validate=validate)
+
+    def _z(self, x: Any) -> Array:
+        return (self._x(x) - self.loc) / self.scale

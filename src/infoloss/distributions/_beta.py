@@ -8,7 +8,7 @@ import numpy as np
 
 from .._array_api import Array, Namespace
 from .._registry import register_kl
-from ._base import Distribution, positive, real
+from ._base import Distribution, LocationScale, positive
 from ._gamma import (
     Chi2,
     Exponential,
@@ -41,7 +41,7 @@ class Beta(Distribution):
     --------
     >>> from scipy import stats
     >>> from infoloss import entropy
-    >>> from infoloss.distributions._beta import Beta
+    >>> from infoloss import Beta
     >>> bool(abs(float(entropy(Beta(2.0, 3.0))) - stats.beta(2, 3).entropy()) < 1e-12)
     True
     """
@@ -98,7 +98,7 @@ class Beta(Distribution):
         return rng.beta(v["a"], v["b"], size=shape)
 
 
-class Uniform(Distribution):
+class Uniform(LocationScale):
     r"""Uniform distribution on :math:`[loc, loc + scale]`, as ``scipy.stats.uniform``.
 
     Parameters
@@ -119,17 +119,10 @@ class Uniform(Distribution):
     --------
     >>> from scipy import stats
     >>> from infoloss import entropy
-    >>> from infoloss.distributions._beta import Uniform
+    >>> from infoloss import Uniform
     >>> bool(abs(float(entropy(Uniform(1.0, 3.0))) - stats.uniform(1, 3).entropy()) < 1e-12)
     True
     """
-
-    params = {"loc": real, "scale": positive}  # noqa: RUF012 - class-level constants
-    loc: Array
-    scale: Array
-
-    def __init__(self, loc: Any = 0.0, scale: Any = 1.0, *, validate: bool = True) -> None:
-        self._init({"loc": loc, "scale": scale}, validate=validate)
 
     @property
     def high(self) -> Array:

@@ -76,7 +76,7 @@ class Exponential(_GammaLike):
     --------
     >>> from scipy import stats
     >>> from infoloss import entropy
-    >>> from infoloss.distributions._gamma import Exponential
+    >>> from infoloss import Exponential
     >>> bool(abs(float(entropy(Exponential(2.0))) - stats.expon(scale=2).entropy()) < 1e-12)
     True
     """
@@ -138,7 +138,7 @@ class Gamma(_GammaLike):
     --------
     >>> from scipy import stats
     >>> from infoloss import entropy
-    >>> from infoloss.distributions._gamma import Gamma
+    >>> from infoloss import Gamma
     >>> h = float(entropy(Gamma(2.0, scale=3.0)))
     >>> bool(abs(h - stats.gamma(2, scale=3).entropy()) < 1e-12)
     True
@@ -183,7 +183,7 @@ class Chi2(_GammaLike):
     --------
     >>> from scipy import stats
     >>> from infoloss import entropy
-    >>> from infoloss.distributions._gamma import Chi2
+    >>> from infoloss import Chi2
     >>> bool(abs(float(entropy(Chi2(3.0))) - stats.chi2(3).entropy()) < 1e-12)
     True
     """

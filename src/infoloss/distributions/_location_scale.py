@@ -13,7 +13,7 @@ import numpy as np
 
 from .._array_api import Array
 from .._registry import register_kl
-from ._base import Distribution, positive, real
+from ._base import Distribution, LocationScale, positive
 from ._scipy import require_loc_zero, scipy_name
 from ._shape import (
     EULER_GAMMA,
@@ -31,7 +31,7 @@ _LOG_PI = math.log(math.pi)
 
 
 # ----------------------------------------------------------------------------------- Cauchy
-class Cauchy(Distribution):
+class Cauchy(LocationScale):
     r"""Cauchy distribution, as ``scipy.stats.cauchy(loc, scale)``.
 
     Parameters
@@ -53,20 +53,13 @@ class Cauchy(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._location_scale import Cauchy
+    >>> from infoloss import Cauchy
     >>> bool(abs(float(Cauchy(1.0, 2.0).entropy()) - stats.cauchy(1, 2).entropy()) < 1e-12)
     True
     """
 
-    params = {"loc": real, "scale": positive}  # noqa: RUF012 - class-level constants
-    loc: Array
-    scale: Array
-
-    def __init__(self, loc: Any = 0.0, scale: Any = 1.0, *, validate: bool = True) -> None:
-        self._init({"loc": loc, "scale": scale}, validate=validate)
-
     def log_prob(self, x: Any) -> Array:
-        z = (self._x(x) - self.loc) / self.scale
+        z = self._z(x)
         return -_LOG_PI - self.xp.log(self.scale) - self.xp.log1p(z * z)
 
     @property
@@ -103,7 +96,7 @@ def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Array:
 
 
 # ----------------------------------------------------------------------------------- Gumbel
-class Gumbel(Distribution):
+class Gumbel(LocationScale):
     r"""Gumbel (maximum) distribution, as ``scipy.stats.gumbel_r(loc, scale)``.
 
     Parameters
@@ -123,20 +116,13 @@ class Gumbel(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._location_scale import Gumbel
+    >>> from infoloss import Gumbel
     >>> bool(abs(float(Gumbel(1.0, 2.0).entropy()) - stats.gumbel_r(1, 2).entropy()) < 1e-12)
     True
     """
 
-    params = {"loc": real, "scale": positive}  # noqa: RUF012 - class-level constants
-    loc: Array
-    scale: Array
-
-    def __init__(self, loc: Any = 0.0, scale: Any = 1.0, *, validate: bool = True) -> None:
-        self._init({"loc": loc, "scale": scale}, validate=validate)
-
     def log_prob(self, x: Any) -> Array:
-        z = (self._x(x) - self.loc) / self.scale
+        z = self._z(x)
         return -self.xp.log(self.scale) - z - self.xp.exp(-z)
 
     @property
@@ -177,7 +163,7 @@ def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Array:
 
 
 # --------------------------------------------------------------------------------- Logistic
-class Logistic(Distribution):
+class Logistic(LocationScale):
     r"""Logistic distribution, as ``scipy.stats.logistic(loc, scale)``.
 
     Parameters
@@ -199,21 +185,14 @@ class Logistic(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._location_scale import Logistic
+    >>> from infoloss import Logistic
     >>> bool(abs(float(Logistic(1.0, 2.0).entropy()) - stats.logistic(1, 2).entropy()) < 1e-12)
     True
     """
 
-    params = {"loc": real, "scale": positive}  # noqa: RUF012 - class-level constants
-    loc: Array
-    scale: Array
-
-    def __init__(self, loc: Any = 0.0, scale: Any = 1.0, *, validate: bool = True) -> None:
-        self._init({"loc": loc, "scale": scale}, validate=validate)
-
     def log_prob(self, x: Any) -> Array:
         xp = self.xp
-        a = xp.abs((self._x(x) - self.loc) / self.scale)  # the density is symmetric in z
+        a = xp.abs(self._z(x))  # the density is symmetric in z
         return -xp.log(self.scale) - a - 2.0 * xp.log1p(xp.exp(-a))
 
     @property
@@ -257,7 +236,7 @@ class HalfNormal(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._location_scale import HalfNormal
+    >>> from infoloss import HalfNormal
     >>> bool(abs(float(HalfNormal(2.0).entropy()) - stats.halfnorm(scale=2).entropy()) < 1e-12)
     True
     """
@@ -328,7 +307,7 @@ class Rayleigh(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._location_scale import Rayleigh
+    >>> from infoloss import Rayleigh
     >>> bool(abs(float(Rayleigh(2.0).entropy()) - stats.rayleigh(scale=2).entropy()) < 1e-12)
     True
     """

@@ -125,7 +125,7 @@ class MultivariateNormal(Distribution):
     --------
     >>> import numpy as np
     >>> from scipy import stats
-    >>> from infoloss.distributions._multivariate import MultivariateNormal
+    >>> from infoloss import MultivariateNormal
     >>> cov = np.array([[2.0, 0.5], [0.5, 1.0]])
     >>> h = float(MultivariateNormal([0.0, 1.0], cov).entropy())
     >>> bool(abs(h - stats.multivariate_normal([0.0, 1.0], cov).entropy()) < 1e-12)
@@ -432,7 +432,7 @@ class Dirichlet(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._multivariate import Dirichlet
+    >>> from infoloss import Dirichlet
     >>> h = float(Dirichlet([1.0, 2.0, 3.0]).entropy())
     >>> bool(abs(h - stats.dirichlet([1.0, 2.0, 3.0]).entropy()) < 1e-12)
     True

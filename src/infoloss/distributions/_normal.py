@@ -9,7 +9,7 @@ import numpy as np
 
 from .._array_api import Array
 from .._registry import register_kl
-from ._base import Distribution, positive, real
+from ._base import LocationScale
 from ._scipy import scipy_name
 from ._special import clamp0
 
@@ -18,7 +18,7 @@ __all__ = ["Normal"]
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
-class Normal(Distribution):
+class Normal(LocationScale):
     r"""Normal distribution :math:`N(\mu, \sigma^2)`, as ``scipy.stats.norm(loc, scale)``.
 
     Parameters
@@ -43,15 +43,8 @@ class Normal(Distribution):
     True
     """
 
-    params = {"loc": real, "scale": positive}  # noqa: RUF012 - class-level constants
-    loc: Array
-    scale: Array
-
-    def __init__(self, loc: Any = 0.0, scale: Any = 1.0, *, validate: bool = True) -> None:
-        self._init({"loc": loc, "scale": scale}, validate=validate)
-
     def log_prob(self, x: Any) -> Array:
-        z = (self._x(x) - self.loc) / self.scale
+        z = self._z(x)
         return -0.5 * z * z - self.xp.log(self.scale) - _LOG_SQRT_2PI
 
     @property

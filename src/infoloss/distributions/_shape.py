@@ -59,7 +59,7 @@ class Weibull(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._shape import Weibull
+    >>> from infoloss import Weibull
     >>> bool(abs(float(Weibull(2.0, 3.0).entropy()) - stats.weibull_min(2, scale=3).entropy())
     ...      < 1e-12)
     True
@@ -144,7 +144,7 @@ class Pareto(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._shape import Pareto
+    >>> from infoloss import Pareto
     >>> bool(abs(float(Pareto(3.0, 2.0).entropy()) - stats.pareto(3, scale=2).entropy()) < 1e-12)
     True
     """
@@ -235,7 +235,7 @@ class StudentT(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._shape import StudentT
+    >>> from infoloss import StudentT
     >>> bool(abs(float(StudentT(3.0, 1.0, 2.0).entropy()) - stats.t(3, 1, 2).entropy()) < 1e-12)
     True
     """
@@ -317,7 +317,7 @@ class VonMises(Distribution):
     Examples
     --------
     >>> from scipy import stats
-    >>> from infoloss.distributions._shape import VonMises
+    >>> from infoloss import VonMises
     >>> bool(abs(float(VonMises(2.0).entropy()) - stats.vonmises(2.0).entropy()) < 1e-10)
     True
     """
