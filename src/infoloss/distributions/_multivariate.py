@@ -254,8 +254,14 @@ class MultivariateNormal(Distribution):
 
     def _check_symmetric(self, cov: Array) -> None:
         xp = self.xp
-        asym = xp.abs(cov - xp.matrix_transpose(cov))
-        size = xp.max(xp.abs(cov), axis=(-2, -1), keepdims=True)
+        d = cov.shape[-1]
+        iu, ju = np.triu_indices(d, 1)  # compare the upper triangle with the lower one
+        flat = xp.reshape(cov, (*cov.shape[:-2], d * d))
+        dev = array_api_compat.device(cov)
+        upper = xp.take(flat, xp.asarray(iu * d + ju, device=dev), axis=-1)
+        lower = xp.take(flat, xp.asarray(ju * d + iu, device=dev), axis=-1)
+        asym = xp.abs(upper - lower)
+        size = xp.max(xp.abs(flat), axis=-1, keepdims=True)
         tol = math.sqrt(float(xp.finfo(cov.dtype).eps)) * size
         if bool(xp.any(asym > tol)):
             c = self._numpy_values()["cov"]
