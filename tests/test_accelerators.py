@@ -113,3 +113,29 @@ def test_jax_jit_with_validate_false_equals_eager(name: str) -> None:
         # p log p at 0 is infinite; the guarded formula's is 0)
         grad = jax.grad(lambda a, b: jnp.sum(_call(name, a, b, validate=False)))(p, q)
         assert bool(jnp.all(jnp.isfinite(grad)))
+
+
+def test_torch_cuda_parametric_kl_stays_on_device_and_matches_torch() -> None:
+    torch = _cuda_torch()
+    D = torch.distributions
+    gen = torch.Generator(device="cuda").manual_seed(5)
+    mu = torch.randn(256, 8, device="cuda", dtype=torch.float64, generator=gen)
+    sigma = torch.rand(256, 8, device="cuda", dtype=torch.float64, generator=gen) + 0.1
+    mu.requires_grad_()
+    kl = il.kl_divergence(il.Normal(mu, sigma), il.Normal(0, 1))  # the VAE term
+    assert kl.device.type == "cuda"
+    torch.testing.assert_close(kl, D.kl_divergence(D.Normal(mu, sigma), D.Normal(0.0, 1.0)))
+    (g,) = torch.autograd.grad(kl.sum(), mu)
+    assert g.device.type == "cuda"
+    torch.testing.assert_close(g, mu.detach())  # d/dmu of mu^2 / 2
+    a = torch.randn(64, 4, 4, device="cuda", dtype=torch.float64, generator=gen)
+    cov = a @ a.mT + 4 * torch.eye(4, device="cuda", dtype=torch.float64)
+    m = torch.randn(64, 4, device="cuda", dtype=torch.float64, generator=gen)
+    ours = il.kl_divergence(il.MultivariateNormal(m, cov), il.MultivariateNormal(-m, cov.flip(0)))
+    ref = D.kl_divergence(D.MultivariateNormal(m, cov), D.MultivariateNormal(-m, cov.flip(0)))
+    assert ours.device.type == "cuda"
+    torch.testing.assert_close(ours, ref)
+    est = il.kl_divergence(
+        il.Gamma(2.0, 3.0), il.Gamma(torch.tensor(3.0, device="cuda")), method="mc", rng=0
+    )
+    assert est.value.device.type == "cuda"
