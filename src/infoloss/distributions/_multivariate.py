@@ -54,12 +54,17 @@ def _solve_tril_numpy(L: Any, b: Any) -> Any:
     d = L.shape[-1]
     if d > _SUBSTITUTION_MAX_D:
         return np.linalg.solve(L, b)
-    shape = np.broadcast_shapes(L.shape[:-2], b.shape[:-2]) + b.shape[-2:]
-    x = np.empty(shape, dtype=np.result_type(L, b))
+    # the batch goes last (contiguous), so each step is one vector operation over the batch
+    batch = np.broadcast_shapes(L.shape[:-2], b.shape[:-2])
+    lt = np.moveaxis(np.broadcast_to(L, (*batch, d, d)), (-2, -1), (0, 1))
+    bt = np.moveaxis(np.broadcast_to(b, (*batch, *b.shape[-2:])), (-2, -1), (0, 1))
+    lt = np.ascontiguousarray(lt, dtype=np.result_type(L, b))
+    x = np.array(bt, dtype=lt.dtype, order="C")
     for i in range(d):
-        done = np.einsum("...j,...jk->...k", L[..., i, :i], x[..., :i, :])
-        x[..., i, :] = (b[..., i, :] - done) / L[..., i, i, None]
-    return x
+        for j in range(i):
+            x[i] -= lt[i, j] * x[j]
+        x[i] /= lt[i, i]
+    return np.moveaxis(x, (0, 1), (-2, -1))
 
 
 def _tril_ok(x: Array, xp: Namespace) -> Array:
