@@ -240,3 +240,14 @@ def test_categorical_log_prob_sample_and_entropy(xp: Any, axis: int) -> None:
     np.testing.assert_array_equal(to_numpy(C.sample(5, rng=1)), to_numpy(C.sample(5, rng=1)))
     with pytest.raises(ValueError, match="outcome indices"):
         C.log_prob(xp.asarray([3, 0]))
+
+
+@pytest.mark.parametrize("bad_at", [5, 999_990])
+def test_large_parameters_checked_in_chunks_find_every_bad_value(bad_at: int) -> None:
+    scale = np.random.default_rng(10).uniform(0.5, 2.0, 1_000_000)
+    scale[500_000] = np.nan  # allowed: NaN in gives NaN out, and must not hide the -1
+    scale[bad_at] = -1.0
+    with pytest.raises(ValueError, match=rf"`scale` of Normal .* at index \({bad_at},\)"):
+        Normal(0.0, scale)
+    scale[bad_at] = 1.0
+    assert Normal(0.0, scale).batch_shape == (1_000_000,)

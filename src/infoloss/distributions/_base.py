@@ -41,7 +41,7 @@ class Constraint:
         if self.interval is None or x.size == 0:
             return False
         low, high, low_closed, high_closed = self.interval
-        lo, hi = _scalar(xp.min(x)), _scalar(xp.max(x))  # NaN compares False: elementwise
+        lo, hi = _min_max(x, xp)  # NaN compares False below: the elementwise path decides
         low_ok = lo >= low if low_closed else lo > low
         return low_ok and (hi <= high if high_closed else hi < high)
 
@@ -228,6 +228,24 @@ class Distribution:
     def __repr__(self) -> str:
         parts = ", ".join(f"{k}={_short(v)}" for k, v in self._values.items())
         return f"{type(self).__name__}({parts})"
+
+
+_PARALLEL_MIN = 1 << 18  # NumPy parameters from this size are checked on the thread pool
+
+
+def _min_max(x: Array, xp: Namespace) -> tuple[float, float]:
+    """Minimum and maximum; large NumPy arrays in chunks on the thread pool."""
+    if not (array_api_compat.is_numpy_namespace(xp) and x.size >= _PARALLEL_MIN):
+        return _scalar(xp.min(x)), _scalar(xp.max(x))
+    from .. import _numpy_kernels
+
+    flat = np.ravel(x)  # a view for the usual contiguous parameters
+    n = _numpy_kernels._n_threads()
+    chunks = np.array_split(flat, n)
+    pool = _numpy_kernels._get_pool()
+    parts = [pool.submit(lambda c: (np.min(c), np.max(c)), c) for c in chunks if c.size]
+    found = np.array([f.result() for f in parts], dtype=float)
+    return float(np.min(found[:, 0])), float(np.max(found[:, 1]))  # NaN if any chunk had one
 
 
 def _scalar(a: Array) -> float:
