@@ -240,6 +240,10 @@ def test_categorical_log_prob_sample_and_entropy(xp: Any, axis: int) -> None:
     np.testing.assert_array_equal(to_numpy(C.sample(5, rng=1)), to_numpy(C.sample(5, rng=1)))
     with pytest.raises(ValueError, match="outcome indices"):
         C.log_prob(xp.asarray([3, 0]))
+    k = np.arange(3)
+    mean = (p * k).sum(-1)  # moments of the outcome index, by hand
+    np.testing.assert_allclose(to_numpy(C.mean), mean, rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(C.variance), (p * k**2).sum(-1) - mean**2, rtol=1e-6)
 
 
 @pytest.mark.parametrize("bad_at", [5, 999_990])

@@ -205,6 +205,24 @@ class Categorical:
             raise ValueError(msg)
         return self._axes[0]
 
+    def _index_moment(self, power: int) -> Array:
+        axis = self._single_axis("mean")
+        xp = self.xp
+        p = xp.moveaxis(self.probs, axis, -1)
+        k = xp.astype(xp.arange(p.shape[-1], device=self.device), p.dtype)
+        return xp.sum(p * k**power, axis=-1)
+
+    @property
+    def mean(self) -> Array:
+        """Mean of the outcome index ``k`` (outcomes numbered 0, 1, ..., K - 1)."""
+        return self._index_moment(1)
+
+    @property
+    def variance(self) -> Array:
+        """Variance of the outcome index ``k``."""
+        m = self._index_moment(1)
+        return self._index_moment(2) - m * m
+
     def log_prob(self, x: Any) -> Array:
         """Log-probability of the outcome indices ``x`` (integers in ``[0, K)``).
 
