@@ -277,3 +277,13 @@ class LocationScale(Distribution):
 
     def _z(self, x: Any) -> Array:
         return (self._x(x) - self.loc) / self.scale
+
+
+class Scale(Distribution):
+    """Base of the families given by ``scale`` alone, as SciPy names it (support x >= 0)."""
+
+    params = {"scale": positive}  # noqa: RUF012 - class-level constants
+    scale: Array
+
+    def __init__(self, scale: Any = 1.0, *, validate: bool = True) -> None:
+        self._init({"scale": scale}, validate=validate)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._array_api import Array
 from .._registry import register_kl
-from ._base import Distribution, LocationScale, positive
+from ._base import LocationScale, Scale
 from ._scipy import require_loc_zero, scipy_name
 from ._shape import (
     EULER_GAMMA,
@@ -218,7 +218,7 @@ def _logistic_from_scipy(params: dict[str, Any]) -> Logistic:
 
 
 # ------------------------------------------------------------------------------- HalfNormal
-class HalfNormal(Distribution):
+class HalfNormal(Scale):
     r"""Half-normal distribution :math:`|N(0, \sigma^2)|`, as ``scipy.stats.halfnorm(scale=...)``.
 
     Parameters
@@ -240,12 +240,6 @@ class HalfNormal(Distribution):
     >>> bool(abs(float(HalfNormal(2.0).entropy()) - stats.halfnorm(scale=2).entropy()) < 1e-12)
     True
     """
-
-    params = {"scale": positive}  # noqa: RUF012 - class-level constants
-    scale: Array
-
-    def __init__(self, scale: Any = 1.0, *, validate: bool = True) -> None:
-        self._init({"scale": scale}, validate=validate)
 
     def log_prob(self, x: Any) -> Array:
         xp, x = self.xp, self._x(x)
@@ -287,7 +281,7 @@ def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Array:
 
 
 # --------------------------------------------------------------------------------- Rayleigh
-class Rayleigh(Distribution):
+class Rayleigh(Scale):
     r"""Rayleigh distribution, as ``scipy.stats.rayleigh(scale=...)``.
 
     Parameters
@@ -311,12 +305,6 @@ class Rayleigh(Distribution):
     >>> bool(abs(float(Rayleigh(2.0).entropy()) - stats.rayleigh(scale=2).entropy()) < 1e-12)
     True
     """
-
-    params = {"scale": positive}  # noqa: RUF012 - class-level constants
-    scale: Array
-
-    def __init__(self, scale: Any = 1.0, *, validate: bool = True) -> None:
-        self._init({"scale": scale}, validate=validate)
 
     def log_prob(self, x: Any) -> Array:
         xp, x = self.xp, self._x(x)
