@@ -161,8 +161,8 @@ def _compute(
     if len(plain) > 1:
         xs = _broadcast_plain(xs, names, xp, device)
     dists = [
-        _as_distribution(x, n, axis, xp, device, validate=validate, normalize=normalize)
-        for x, n in zip(xs, names, strict=True)
+        _as_distribution(x, name, axis, xp, device, validate=validate, normalize=normalize)
+        for x, name in zip(xs, names, strict=True)
     ]
     fn = lookup(measure, tuple(type(d) for d in dists))
     if fn is None:  # pragma: no cover - every Categorical pair is registered
@@ -170,13 +170,9 @@ def _compute(
         msg = f"no implementation of {measure} for ({kinds})"
         raise NotImplementedError(msg)
     res = fn(*dists)
-    if factor is not None:
-        res = res / factor
-    if sqrt:
-        res = xp.sqrt(res)
     if keepdims:
         res = _keepdims(res, dists[0], xp)
-    return to_output(res, xp)
+    return _in_units(res, factor, sqrt, xp)
 
 
 def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
