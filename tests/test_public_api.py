@@ -17,6 +17,7 @@ SPEC_NAMES = [
     "Categorical",
     "Cauchy",
     "Chi2",
+    "Counts",
     "Dirichlet",
     "Distribution",
     "Estimate",
@@ -36,6 +37,7 @@ SPEC_NAMES = [
     "Pareto",
     "Poisson",
     "Rayleigh",
+    "Samples",
     "StudentT",
     "Uniform",
     "VonMises",
@@ -92,9 +94,11 @@ def test_function_signatures_follow_the_spec(name: str) -> None:
         "keepdims": False,
         "validate": True,
         "normalize": False,
-        "method": "exact",
+        "method": None,
         "n": 10_000,
         "rng": None,
+        "k": None,
+        "pseudocount": 0.0,
     }
     assert {p.name: p.default for p in options} == expected
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options)

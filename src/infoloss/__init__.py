@@ -9,6 +9,7 @@ array-API library.
 from __future__ import annotations
 
 from ._categorical import Categorical
+from ._data import Counts, Samples
 from ._estimate import Estimate
 from ._measures import cross_entropy, entropy, js_distance, js_divergence, kl_divergence
 from ._parametric import NoClosedFormError
@@ -51,6 +52,7 @@ __all__ = [
     "Categorical",
     "Cauchy",
     "Chi2",
+    "Counts",
     "Dirichlet",
     "Distribution",
     "Estimate",
@@ -70,6 +72,7 @@ __all__ = [
     "Pareto",
     "Poisson",
     "Rayleigh",
+    "Samples",
     "StudentT",
     "Uniform",
     "VonMises",

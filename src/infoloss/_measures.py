@@ -11,6 +11,7 @@ import numpy as np
 from . import _discrete  # noqa: F401  (registers the Categorical entries)
 from ._array_api import Array, Namespace, namespace, to_output
 from ._categorical import Categorical
+from ._data_measures import data_measure, is_data
 from ._estimate import Estimate
 from ._parametric import parametric_measure
 from ._registry import lookup
@@ -38,15 +39,26 @@ axis : int or tuple of ints, default -1
     normalize : bool, default False
         Explicit opt-in: treat plain arrays as non-negative weights and divide each
         distribution by its total. Nothing is ever normalised silently.
-    method : {"exact", "auto", "mc", "mc-k3"}, default "exact"
-        For parametric distributions: the closed form (an error names the pair where none is
-        known), the closed form else Monte Carlo, or a Monte Carlo estimate (``"mc-k3"``: the
-        non-negative low-variance KL estimator). Estimates come back as `Estimate`, with a
-        standard error. Arrays of probabilities are always exact.
+    method : str, optional
+        For parametric distributions: ``"exact"`` (the default: the closed form; an error
+        names the pair where none is known), ``"auto"`` (the closed form, else Monte Carlo),
+        ``"mc"`` or ``"mc-k3"`` (Monte Carlo; ``"mc-k3"`` is the non-negative low-variance KL
+        estimator). For data (`Samples`, `Counts`): the estimator's name, e.g. ``"plugin"``,
+        ``"miller_madow"``, ``"grassberger"``, ``"chao_shen"``, ``"james_stein"``, ``"nsb"``,
+        ``"jackknife"`` for counts, ``"kl"`` or ``"bsy"`` (entropy) and ``"wkv"`` (KL) for
+        continuous samples; None picks the most accurate default, and an unknown name lists
+        the valid ones. Arrays of probabilities are always exact. Estimates come back as
+        `Estimate`, with a standard error.
     n : int, default 10000
-        Number of draws for Monte Carlo.
+        Number of draws for Monte Carlo, and of draws from a model compared with data.
     rng : int or numpy.random.Generator, optional
-        Seed or generator for Monte Carlo; the same seed gives the same estimate."""
+        Seed or generator wherever randomness enters; the same seed gives the same estimate.
+    k : int, optional
+        Number of nearest neighbours for the estimators of continuous samples (None: the
+        estimator's default).
+    pseudocount : float, default 0
+        Added to every cell of both count vectors before a plug-in estimate between two data
+        sets (0.5: Jeffreys, 1: Laplace); nothing is added unless asked for."""
 
 _RETURNS = """\
     Returns
@@ -125,13 +137,30 @@ def _compute(
     keepdims: bool,
     validate: bool,
     normalize: bool,
-    method: str = "exact",
+    method: str | None = None,
     n: int = 10_000,
     rng: Any = None,
+    k: int | None = None,
+    pseudocount: float = 0.0,
     sqrt: bool = False,
 ) -> Any:
     names = ("p", "q")[: len(args)]
     factor = log_base(base)
+    if any(is_data(a) for a in args):
+        ctx = {"axis": axis, "validate": validate, "normalize": normalize}
+        res, res_xp = data_measure(
+            measure, args, method=method, k=k, pseudocount=pseudocount, n=n, rng=rng, ctx=ctx
+        )
+        return _in_units(res, factor, sqrt, res_xp)
+    if k is not None or pseudocount:
+        option = "k" if k is not None else "pseudocount"
+        msg = (
+            f"`{option}` applies to estimates from data (Samples, Counts); the arguments here "
+            "are distributions, computed exactly or by Monte Carlo"
+        )
+        raise ValueError(msg)
+    if method is None:
+        method = "exact"
     params = [as_parametric(a, name) for a, name in zip(args, names, strict=True)]
     if any(p is not None for p in params):
         if not all(p is not None for p in params):
@@ -213,9 +242,11 @@ def entropy(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-    method: str = "exact",
+    method: str | None = None,
     n: int = 10_000,
     rng: Any = None,
+    k: int | None = None,
+    pseudocount: float = 0.0,
 ) -> Any:
     r"""Shannon entropy of a discrete distribution.
 
@@ -269,6 +300,8 @@ def entropy(
         method=method,
         n=n,
         rng=rng,
+        k=k,
+        pseudocount=pseudocount,
     )
 
 
@@ -283,9 +316,11 @@ def cross_entropy(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-    method: str = "exact",
+    method: str | None = None,
     n: int = 10_000,
     rng: Any = None,
+    k: int | None = None,
+    pseudocount: float = 0.0,
 ) -> Any:
     r"""Cross-entropy of `q` relative to `p`: the cost of coding `p`'s outcomes with `q`'s code.
 
@@ -337,6 +372,8 @@ def cross_entropy(
         method=method,
         n=n,
         rng=rng,
+        k=k,
+        pseudocount=pseudocount,
     )
 
 
@@ -351,9 +388,11 @@ def kl_divergence(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-    method: str = "exact",
+    method: str | None = None,
     n: int = 10_000,
     rng: Any = None,
+    k: int | None = None,
+    pseudocount: float = 0.0,
 ) -> Any:
     r"""Kullback–Leibler divergence KL(P‖Q): the information lost when `q` stands in for `p`.
 
@@ -411,6 +450,8 @@ def kl_divergence(
         method=method,
         n=n,
         rng=rng,
+        k=k,
+        pseudocount=pseudocount,
     )
 
 
@@ -425,9 +466,11 @@ def js_divergence(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-    method: str = "exact",
+    method: str | None = None,
     n: int = 10_000,
     rng: Any = None,
+    k: int | None = None,
+    pseudocount: float = 0.0,
 ) -> Any:
     r"""Jensen–Shannon divergence: a symmetric, bounded smoothing of KL.
 
@@ -476,6 +519,8 @@ def js_divergence(
         method=method,
         n=n,
         rng=rng,
+        k=k,
+        pseudocount=pseudocount,
     )
 
 
@@ -490,9 +535,11 @@ def js_distance(
     keepdims: bool = False,
     validate: bool = True,
     normalize: bool = False,
-    method: str = "exact",
+    method: str | None = None,
     n: int = 10_000,
     rng: Any = None,
+    k: int | None = None,
+    pseudocount: float = 0.0,
 ) -> Any:
     r"""Jensen–Shannon distance, the square root of `js_divergence`: a metric.
 
@@ -540,5 +587,7 @@ def js_distance(
         method=method,
         n=n,
         rng=rng,
+        k=k,
+        pseudocount=pseudocount,
         sqrt=True,
     )
