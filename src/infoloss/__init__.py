@@ -8,6 +8,7 @@ array-API library.
 
 from __future__ import annotations
 
+from . import losses as losses  # the submodule infoloss.losses
 from ._categorical import Categorical
 from ._data import Counts, Samples
 from ._estimate import Estimate
