@@ -26,6 +26,7 @@ SPEC_NAMES = [
     "Geometric",
     "Gumbel",
     "HalfNormal",
+    "InfiniteEstimateWarning",
     "Laplace",
     "LogNormal",
     "Logistic",

@@ -12,6 +12,7 @@ from . import losses as losses  # the submodule infoloss.losses
 from ._categorical import Categorical
 from ._data import Counts, Samples
 from ._estimate import Estimate
+from ._estimators._counts import InfiniteEstimateWarning
 from ._measures import cross_entropy, entropy, js_distance, js_divergence, kl_divergence
 from ._parametric import NoClosedFormError
 from ._registry import kl_pairs, register_kl
@@ -62,6 +63,7 @@ __all__ = [
     "Geometric",
     "Gumbel",
     "HalfNormal",
+    "InfiniteEstimateWarning",
     "Laplace",
     "LogNormal",
     "Logistic",

@@ -239,7 +239,8 @@ def _two_data(
             _refuse("k", k, "it is the number of neighbours of continuous draws")
         cp, cq = _aligned_counts(P, Q)
         table, default = _table(_counts_module(), measure, "counts")
-        name = method or default
+        # a pseudocount asks for the smoothed plug-in: the bias corrections assume raw counts
+        name = method or ("plugin" if pseudocount else default)
         fn = choose(name, table, f"{_WHAT[measure]} from counts or discrete samples")
         v, se = fn(cp, cq, float(pseudocount))
         return float(v), float(se), name
