@@ -30,6 +30,7 @@ SPEC_NAMES = [
     "Laplace",
     "LogNormal",
     "Logistic",
+    "Mixture",
     "Multinomial",
     "MultivariateNormal",
     "NegativeBinomial",
@@ -45,10 +46,12 @@ SPEC_NAMES = [
     "Weibull",
     "cross_entropy",
     "entropy",
+    "fit",
     "js_distance",
     "js_divergence",
     "kl_divergence",
     "kl_pairs",
+    "nll",
     "register_kl",
 ]
 FUNCTIONS = ["cross_entropy", "entropy", "js_distance", "js_divergence", "kl_divergence"]

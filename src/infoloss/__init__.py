@@ -13,7 +13,9 @@ from ._categorical import Categorical
 from ._data import Counts, Samples
 from ._estimate import Estimate
 from ._estimators._counts import InfiniteEstimateWarning
+from ._fit import fit
 from ._measures import cross_entropy, entropy, js_distance, js_divergence, kl_divergence
+from ._nll import nll
 from ._parametric import NoClosedFormError
 from ._registry import kl_pairs, register_kl
 from .distributions import (
@@ -32,6 +34,7 @@ from .distributions import (
     Laplace,
     Logistic,
     LogNormal,
+    Mixture,
     Multinomial,
     MultivariateNormal,
     NegativeBinomial,
@@ -67,6 +70,7 @@ __all__ = [
     "Laplace",
     "LogNormal",
     "Logistic",
+    "Mixture",
     "Multinomial",
     "MultivariateNormal",
     "NegativeBinomial",
@@ -82,9 +86,11 @@ __all__ = [
     "Weibull",
     "cross_entropy",
     "entropy",
+    "fit",
     "js_distance",
     "js_divergence",
     "kl_divergence",
     "kl_pairs",
+    "nll",
     "register_kl",
 ]

@@ -32,6 +32,7 @@ from ._location_scale import (
     Logistic,
     Rayleigh,
 )
+from ._mixture import Mixture
 from ._multivariate import (
     Dirichlet,
     MultivariateNormal,
@@ -60,6 +61,7 @@ __all__ = [
     "Laplace",
     "LogNormal",
     "Logistic",
+    "Mixture",
     "Multinomial",
     "MultivariateNormal",
     "NegativeBinomial",

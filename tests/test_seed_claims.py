@@ -1,0 +1,262 @@
+"""Proof of the seeds' claims: likelihood is cross-entropy, and minimising KL, cross-entropy or
+negative log-likelihood gives the same parameters.
+
+Seed 000 (Goodfellow, Bengio & Courville, *Deep Learning*, 2016, sec. 5.5): "any loss
+consisting of a negative log-likelihood is a cross-entropy between the empirical distribution
+defined by the training set and the probability distribution defined by the model", "mean
+squared error is the cross-entropy between the empirical distribution and a Gaussian model",
+and KL = cross-entropy - H(data), whose last term does not depend on the model.
+
+Each claim is checked by numerical optimisation (scipy.optimize, gradients from PyTorch
+autograd where the objective is an infoloss function of torch parameters) on real data sets
+that ship with scikit-learn and on simulated data, against independent references: closed-form
+maximum-likelihood estimates, ``np.linalg.lstsq`` and scikit-learn's unpenalised
+``LogisticRegression``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import optimize, special, stats
+
+import infoloss as il
+from infoloss import fit, nll
+
+torch = pytest.importorskip("torch")
+datasets = pytest.importorskip("sklearn.datasets")
+
+# L-BFGS-B run to the end of float64: parameters agree to ~1e-7 relative, so 1e-5 is safe
+OPTS = {"maxiter": 20_000, "ftol": 1e-15, "gtol": 1e-11}
+
+
+def _minimise(f: Callable[[Any], Any], theta0: np.ndarray) -> np.ndarray:
+    """Minimise a torch function of a float64 parameter vector with its autograd gradient."""
+
+    def value_and_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        t = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
+        v = f(t)
+        (g,) = torch.autograd.grad(v, t)
+        return float(v.detach()), g.numpy().astype(np.float64)
+
+    res = optimize.minimize(value_and_grad, theta0, jac=True, method="L-BFGS-B", options=OPTS)
+    return np.asarray(res.x)
+
+
+# ---------------------------------------------------- NLL, cross-entropy and KL: discrete
+def _pixel() -> tuple[np.ndarray, np.ndarray]:
+    """A pixel of scikit-learn's digits (values 0..16, every value observed) and its histogram."""
+    X, _ = datasets.load_digits(return_X_y=True)
+    x = X[:, 19].astype(np.int64)
+    counts = np.bincount(x, minlength=17).astype(np.float64)
+    assert np.all(counts > 0)
+    return x, counts / counts.sum()
+
+
+def test_categorical_model_nll_ce_kl_same_minimiser_on_digits() -> None:
+    x, emp = _pixel()
+    n = x.size
+    emp_t = torch.tensor(emp, dtype=torch.float64)
+
+    def model(theta: Any) -> il.Categorical:  # 16 free logits, the last fixed at 0
+        return il.Categorical(logits=torch.cat([theta, torch.zeros(1, dtype=theta.dtype)]))
+
+    objectives = {
+        "nll": lambda th: nll(model(th), x),
+        "cross_entropy": lambda th: il.cross_entropy(emp_t, model(th)),
+        "kl": lambda th: il.kl_divergence(emp_t, model(th)),
+    }
+    theta0 = np.zeros(16)
+    found = {k: _minimise(f, theta0) for k, f in objectives.items()}
+    # the three minimisers agree, and equal the closed form: softmax(theta) = the frequencies
+    want = np.log(emp[:16] / emp[16])
+    for k, theta in found.items():
+        np.testing.assert_allclose(theta, want, rtol=1e-5, atol=1e-6, err_msg=k)
+    # and the objectives differ by constants: NLL = n CE, CE - KL = H(empirical), at any theta
+    h_emp = -np.sum(emp * np.log(emp))
+    for seed in range(4):
+        th = torch.tensor(np.random.default_rng(seed).normal(size=16), dtype=torch.float64)
+        v = {k: float(f(th)) for k, f in objectives.items()}
+        assert v["nll"] == pytest.approx(n * v["cross_entropy"], rel=1e-12)
+        assert v["cross_entropy"] - v["kl"] == pytest.approx(h_emp, rel=1e-12)
+
+
+def test_binomial_model_nll_ce_kl_same_minimiser_on_digits() -> None:
+    x, emp = _pixel()
+    k = np.arange(17.0)
+
+    def q(p: float) -> np.ndarray:  # the model's probabilities on the 17 outcomes
+        return np.exp(np.asarray(il.Binomial(16, p).log_prob(k)))
+
+    objectives = {
+        "nll": lambda p: float(nll(il.Binomial(16, p), x)),
+        "cross_entropy": lambda p: float(il.cross_entropy(emp, q(p), validate=False)),
+        "kl": lambda p: float(il.kl_divergence(emp, q(p), validate=False)),
+    }
+    want = x.mean() / 16  # closed-form maximum likelihood
+    for name, f in objectives.items():
+        res = optimize.minimize_scalar(f, bounds=(0.01, 0.99), method="bounded",
+                                       options={"xatol": 1e-12})  # fmt: skip
+        assert res.x == pytest.approx(want, rel=1e-6), name
+    diffs = [objectives["cross_entropy"](p) - objectives["kl"](p) for p in (0.2, 0.5, 0.7)]
+    np.testing.assert_allclose(diffs, stats.entropy(emp), rtol=1e-10)
+
+
+# -------------------------------------------------- NLL, cross-entropy and KL: continuous
+def _continuous_cases() -> list[tuple[str, np.ndarray, Any]]:
+    # real data: the first principal component of the standardised breast-cancer features
+    # (the raw columns of scikit-learn's data sets repeat values, which kNN entropy rejects)
+    X, _ = datasets.load_breast_cancer(return_X_y=True)
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    pc1 = Z @ np.linalg.svd(Z, full_matrices=False)[2][0]
+    g = stats.gamma(2.5, scale=1.5).rvs(size=400, random_state=np.random.default_rng(11))
+    return [("breast-cancer-pc1", pc1, il.Normal), ("simulated-gamma", g, il.Gamma)]
+
+
+@pytest.mark.parametrize(
+    ("name", "x", "family"), _continuous_cases(), ids=["breast-cancer-pc1", "simulated-gamma"]
+)
+def test_continuous_nll_ce_kl_same_minimiser(name: str, x: np.ndarray, family: Any) -> None:
+    def model(theta: np.ndarray) -> Any:
+        if family is il.Normal:
+            return il.Normal(theta[0], np.exp(theta[1]))
+        return il.Gamma(np.exp(theta[0]), np.exp(theta[1]))
+
+    s = il.Samples(x)
+    try:
+        il.cross_entropy(s, model(np.array([0.0, 0.0])))
+        il.kl_divergence(s, model(np.array([0.0, 0.0])), rng=0)
+    except (ImportError, NotImplementedError) as exc:  # the data measures are not wired yet
+        pytest.skip(f"cross_entropy / kl_divergence of Samples unavailable: {exc}")
+    objectives = {
+        "nll": lambda th: float(nll(model(th), x)) / x.size,  # per point: same scale as CE
+        "cross_entropy": lambda th: float(il.cross_entropy(s, model(th))),
+        "kl": lambda th: float(il.kl_divergence(s, model(th), rng=0)),
+    }
+    mle = fit(family, x)  # closed form (Normal) or SciPy-checked root (Gamma)
+    names = ("loc", "scale") if family is il.Normal else ("a", "scale")
+    want = np.array([float(getattr(mle, k)) for k in names])
+    theta0 = np.array([np.mean(x), np.log(np.std(x))]) if family is il.Normal else np.zeros(2)
+    for obj_name, f in objectives.items():
+        opts = {"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20_000}
+        res = optimize.minimize(f, theta0, method="Nelder-Mead", options=opts)
+        got = np.array([res.x[0], np.exp(res.x[1])])
+        if family is il.Gamma:
+            got[0] = np.exp(res.x[0])
+        np.testing.assert_allclose(got, want, rtol=1e-5, err_msg=f"{name} {obj_name}")
+    rng = np.random.default_rng(0)
+    pts = [theta0 + rng.normal(scale=0.3, size=2) for _ in range(3)]
+    d1 = [objectives["nll"](t) - objectives["cross_entropy"](t) for t in pts]
+    d2 = [objectives["cross_entropy"](t) - objectives["kl"](t) for t in pts]
+    np.testing.assert_allclose(d1, 0.0, atol=1e-12)
+    np.testing.assert_allclose(d2, d2[0], rtol=1e-12)  # = the (estimated) entropy of the data
+
+
+# ---------------------------------------------------------- linear regression = Gaussian NLL
+def _diabetes() -> tuple[np.ndarray, np.ndarray]:
+    X, y = datasets.load_diabetes(return_X_y=True)
+    return np.column_stack([np.ones(len(y)), _standardised(X)]), y
+
+
+def test_least_squares_equals_gaussian_nll_fit() -> None:
+    X, y = _diabetes()
+    beta_ls, rss, *_ = np.linalg.lstsq(X, y, rcond=None)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    p = X.shape[1]
+
+    def gaussian(theta: Any) -> Any:  # theta = (beta, log sigma): NLL of y ~ N(X beta, sigma)
+        return nll(il.Normal(Xt @ theta[:p], torch.exp(theta[p])), yt) / len(y)
+
+    theta0 = np.concatenate([np.zeros(p), [np.log(np.std(y))]])
+    theta = _minimise(gaussian, theta0)
+    np.testing.assert_allclose(theta[:p], beta_ls, rtol=1e-5)
+    # the maximum-likelihood variance is the mean squared residual
+    assert np.exp(2 * theta[p]) == pytest.approx(rss[0] / len(y), rel=1e-6)
+    # the MSE identity: Gaussian NLL = MSE / (2 s^2) + log(s sqrt(2 pi)), for any beta and s
+    beta, s = np.random.default_rng(2).normal(size=p), 3.0
+    mse = np.mean((y - X @ beta) ** 2)
+    want = mse / (2 * s * s) + np.log(s * np.sqrt(2 * np.pi))
+    assert float(nll(il.Normal(X @ beta, s), y)) / len(y) == pytest.approx(want, rel=1e-13)
+
+
+def test_least_squares_equals_gaussian_nll_fit_with_losses_on_simulated_data() -> None:
+    losses = pytest.importorskip("infoloss.losses")
+    rng = np.random.default_rng(8)
+    X = np.column_stack([np.ones(300), rng.normal(size=(300, 3))])
+    y = X @ np.array([1.0, -2.0, 0.5, 3.0]) + rng.normal(scale=0.7, size=300)
+    beta_ls = np.linalg.lstsq(X, y, rcond=None)[0]
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    theta = _minimise(
+        lambda th: losses.gaussian_nll(Xt @ th[:4], yt, std=torch.exp(th[4])), np.zeros(5)
+    )
+    np.testing.assert_allclose(theta[:4], beta_ls, rtol=1e-6)
+
+
+# --------------------------------------------------- logistic regression = cross-entropy fit
+def _standardised(X: np.ndarray) -> np.ndarray:
+    return (X - X.mean(axis=0)) / X.std(axis=0)
+
+
+def _sklearn(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lm = pytest.importorskip("sklearn.linear_model")
+    m = lm.LogisticRegression(C=np.inf, tol=1e-12, max_iter=100_000).fit(X, y)  # unpenalised
+    return m.coef_, m.intercept_
+
+
+def _binary_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    X, y = datasets.load_breast_cancer(return_X_y=True)
+    rng = np.random.default_rng(4)
+    Xs = rng.normal(size=(500, 3))
+    ys = (rng.random(500) < special.expit(Xs @ np.array([1.5, -1.0, 0.5]) + 0.3)).astype(float)
+    # three features: the full data set is linearly separable (no finite unpenalised fit)
+    return [("breast-cancer", _standardised(X[:, [0, 1, 4]]), y.astype(float)),
+            ("simulated", Xs, ys)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "X", "y"), _binary_cases(), ids=["breast-cancer", "simulated"])
+def test_binary_cross_entropy_fit_equals_sklearn_logistic_regression(
+    name: str, X: np.ndarray, y: np.ndarray
+) -> None:
+    losses = pytest.importorskip("infoloss.losses")
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    d = X.shape[1]
+    theta = _minimise(
+        lambda th: losses.binary_cross_entropy(Xt @ th[:d] + th[d], yt), np.zeros(d + 1)
+    )
+    coef, intercept = _sklearn(X, y)
+    np.testing.assert_allclose(theta[:d], coef[0], rtol=1e-4, err_msg=name)
+    np.testing.assert_allclose(theta[d], intercept[0], rtol=1e-4, atol=1e-6, err_msg=name)
+
+
+def test_softmax_cross_entropy_fit_equals_sklearn_multinomial_logistic_regression() -> None:
+    losses = pytest.importorskip("infoloss.losses")
+    X, y = datasets.load_wine(return_X_y=True)
+    X = _standardised(X[:, :4])
+    d = X.shape[1]
+    k = 3
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+
+    def loss(th: Any) -> Any:
+        W, b = th[: d * k].reshape(d, k), th[d * k :]
+        return losses.softmax_cross_entropy(Xt @ W + b, yt)
+
+    theta = _minimise(loss, np.zeros(d * k + k))
+    W, b = theta[: d * k].reshape(d, k).T, theta[d * k :]
+    coef, intercept = _sklearn(X, y)
+    # softmax is invariant to adding one vector to every class: compare the centred parameters
+    # (scikit-learn's L-BFGS from zero keeps them centred; checked, not assumed)
+    np.testing.assert_allclose(coef.sum(axis=0), 0.0, atol=1e-8)
+    np.testing.assert_allclose(W - W.mean(axis=0), coef, rtol=1e-4)
+    np.testing.assert_allclose(b - b.mean(), intercept, rtol=1e-4, atol=1e-6)
+    # the same objective written as infoloss.cross_entropy(one-hot, Categorical(logits))
+    onehot = torch.nn.functional.one_hot(yt, k).to(torch.float64)
+
+    def ce(th: Any) -> Any:
+        W2, b2 = th[: d * k].reshape(d, k), th[d * k :]
+        return il.cross_entropy(onehot, il.Categorical(logits=Xt @ W2 + b2)).mean()
+
+    th = torch.tensor(theta)
+    assert float(ce(th)) == pytest.approx(float(loss(th)), rel=1e-13)
