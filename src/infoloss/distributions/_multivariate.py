@@ -52,6 +52,12 @@ def _solve_tril_numpy(L: Any, b: Any) -> Any:
     if L.ndim == 2 and b.ndim == 2:
         return scipy.linalg.solve_triangular(L, b, lower=True, check_finite=False)
     d = L.shape[-1]
+    if math.prod(L.shape[:-2]) == 1:  # one matrix for a batch of right-hand sides: one solve
+        batch = np.broadcast_shapes(L.shape[:-2], b.shape[:-2])
+        m = b.shape[-1]
+        rhs = np.moveaxis(np.broadcast_to(b, (*batch, d, m)), -2, 0).reshape(d, -1)
+        x = scipy.linalg.solve_triangular(L.reshape(d, d), rhs, lower=True, check_finite=False)
+        return np.moveaxis(x.reshape(d, *batch, m), 0, -2)
     if d > _SUBSTITUTION_MAX_D:
         return np.linalg.solve(L, b)
     # the batch goes last (contiguous), so each step is one vector operation over the batch
