@@ -45,18 +45,25 @@ _SUBSTITUTION_MAX_D = 16  # up to this size, batched NumPy forward substitution 
 
 
 def _solve_tril_numpy(L: Any, b: Any) -> Any:
-    # SciPy's batched solve_triangular loops over the batch in Python: one matrix goes to
-    # SciPy; a batch of small ones to forward substitution vectorised over the batch (d steps)
+    # SciPy's batched solve_triangular loops over the batch in Python, and is slow for a
+    # C-ordered right-hand side: small systems go to forward substitution, vectorised over the
+    # batch or over the points (d^2 / 2 vector operations); large ones to SciPy / LAPACK
     import scipy.linalg
 
-    if L.ndim == 2 and b.ndim == 2:
-        return scipy.linalg.solve_triangular(L, b, lower=True, check_finite=False)
     d = L.shape[-1]
     if math.prod(L.shape[:-2]) == 1:  # one matrix for a batch of right-hand sides: one solve
         batch = np.broadcast_shapes(L.shape[:-2], b.shape[:-2])
         m = b.shape[-1]
         rhs = np.moveaxis(np.broadcast_to(b, (*batch, d, m)), -2, 0).reshape(d, -1)
-        x = scipy.linalg.solve_triangular(L.reshape(d, d), rhs, lower=True, check_finite=False)
+        L2 = L.reshape(d, d)
+        if d > _SUBSTITUTION_MAX_D:
+            x = scipy.linalg.solve_triangular(L2, rhs, lower=True, check_finite=False)
+        else:  # forward substitution, each step one vector operation over all points
+            x = np.array(rhs, dtype=np.result_type(L, b), order="C")
+            for i in range(d):
+                for j in range(i):
+                    x[i] -= L2[i, j] * x[j]
+                x[i] /= L2[i, i]
         return np.moveaxis(x.reshape(d, *batch, m), 0, -2)
     if d > _SUBSTITUTION_MAX_D:
         return np.linalg.solve(L, b)
