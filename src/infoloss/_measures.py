@@ -210,9 +210,13 @@ def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
         value, se = res.value, res.stderr
         if factor is not None:
             value, se = value / factor, se / factor
-        if sqrt:  # delta method: se(sqrt v) = se(v) / (2 sqrt v)
+        if sqrt:
+            # delta method se(sqrt v) = se(v) / (2 sqrt v); at v <= 0 (an estimate can be)
+            # it breaks down, and sqrt(se) bounds the spread: sqrt(v + s) - sqrt(v) <= sqrt(s)
             root = xp.sqrt(xp.where(value < 0, xp.zeros_like(value), value))
-            value, se = root, se / (2 * root)
+            positive = root > 0
+            safe = xp.where(positive, root, xp.ones_like(root))
+            value, se = root, xp.where(positive, se / (2 * safe), xp.sqrt(se))
         return Estimate(to_output(value, xp), to_output(se, xp), res.method, res.n)
     if factor is not None:
         res = res / factor

@@ -1,0 +1,9 @@
+"""The one exception the command line turns into ``infoloss: error: ...`` and exit code 2."""
+
+from __future__ import annotations
+
+__all__ = ["InputError"]
+
+
+class InputError(ValueError):
+    """Bad input on the command line: a missing file, an unknown column, a malformed spec..."""
