@@ -300,3 +300,75 @@ def test_kl_of_data_against_a_model_is_nll_minus_entropy() -> None:
     h = float(infoloss.entropy(Samples(y), method="plugin"))
     np.testing.assert_allclose(float(kl), ce - h, rtol=1e-12)
     assert kl.method == "nll-plugin"
+
+
+# ------------------------------------------------------------- kinds must match, nothing lost
+def test_kl_between_discrete_data_and_a_density_is_refused() -> None:
+    k = np.arange(20) * 10
+    with pytest.raises(TypeError, match="discrete data and a continuous model"):
+        infoloss.kl_divergence(Samples(k), Normal(100.0, 50.0))
+    with pytest.raises(TypeError, match="discrete data and a continuous model"):
+        infoloss.kl_divergence(Normal(100.0, 50.0), Samples(k), n=100, rng=0)
+    with pytest.raises(TypeError, match="continuous data and a discrete model"):
+        infoloss.kl_divergence(Samples([0.5, 1.5]), Poisson(2.0))
+    # the NLL itself is defined: integer targets under a Gaussian model
+    est = infoloss.cross_entropy(Samples(k), Normal(100.0, 50.0))
+    np.testing.assert_allclose(float(est), -stats.norm(100, 50).logpdf(k).mean(), rtol=1e-12)
+    # and treating the integers as real numbers is one keyword away
+    infoloss.kl_divergence(Samples(k, discrete=False), Normal(100.0, 50.0))
+
+
+def test_binned_data_against_a_model_is_refused() -> None:
+    with pytest.raises(TypeError, match="against a model pass the draws themselves"):
+        infoloss.cross_entropy(Samples(np.linspace(0, 1, 50), bins=5), Normal(0, 1))
+
+
+def test_named_categories_against_probabilities_are_refused_on_every_route() -> None:
+    with pytest.raises(TypeError, match="outcome indices"):
+        infoloss.js_divergence(Counts({"a": 3, "b": 5}), np.array([0.5, 0.5]), n=100, rng=0)
+    with pytest.raises(TypeError, match="outcome indices"):
+        infoloss.kl_divergence(np.array([0.5, 0.5]), Counts({"a": 3, "b": 5}), n=100, rng=0)
+
+
+def test_booleans_are_indices_against_probabilities() -> None:
+    y = np.array([True, False, True, True])
+    est = infoloss.cross_entropy(Samples(y), np.array([0.25, 0.75]))
+    np.testing.assert_allclose(float(est), -np.mean(np.log([0.75, 0.25, 0.75, 0.75])))
+
+
+def test_numbers_and_strings_stay_different_categories() -> None:
+    c = Counts({1: 2, "a": 3})
+    assert c.categories is not None
+    assert c.categories.tolist() == [1, "a"]
+    with pytest.warns(RuntimeWarning, match="pseudocount"):
+        kl = infoloss.kl_divergence(Samples([1, 2, 2]), Samples(["1", "2", "2"]), method="plugin")
+    assert float(kl) == math.inf
+
+
+def test_explicit_edges_must_hold_every_draw() -> None:
+    x = np.linspace(-2, 2, 100)
+    with pytest.raises(ValueError, match="draws lie outside the edges"):
+        infoloss.entropy(Samples(x, bins=[-1.0, 0.0, 1.0]))
+    with pytest.raises(ValueError, match="binned differently"):
+        infoloss.kl_divergence(Samples(x, bins=5), Samples(x, bins=6))
+
+
+def test_missing_categories_give_nan() -> None:
+    assert math.isnan(float(infoloss.entropy(Samples(np.array(["a", None, "b"], dtype=object)))))
+    assert math.isnan(float(infoloss.entropy(Counts([1.0, np.nan, 3.0]))))
+
+
+def test_zero_likelihood_warns_and_gives_inf() -> None:
+    with pytest.warns(infoloss.InfiniteEstimateWarning, match="probability 0"):
+        est = infoloss.cross_entropy(Samples([0.5, -1.0]), infoloss.Exponential(1.0))
+    assert float(est) == math.inf
+
+
+def test_a_ragged_list_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="rectangular"):
+        Samples([[1.0, 2.0], [3.0]])
+
+
+def test_estimate_formats_like_a_float() -> None:
+    est = infoloss.entropy(Counts([3, 4, 5]), method="plugin")
+    assert f"{est:.4f}" == f"{float(est):.4f}"

@@ -18,16 +18,64 @@ from ._array_api import Namespace
 __all__ = ["Counts", "Samples", "align_counts", "binned_counts", "shared_edges"]
 
 
-def _to_numpy(x: Any) -> np.ndarray[Any, Any]:
-    """Any array library's array (or a list, or a pandas Series) as a NumPy array."""
+def _to_numpy(x: Any, name: str = "x") -> np.ndarray[Any, Any]:
+    """Any array library's array (or a list, or a pandas Series) as a NumPy array.
+
+    A flat list mixing kinds of values (numbers and strings, say) becomes an object array, so
+    that 1 and "1" stay different categories.
+    """
     if hasattr(x, "detach"):  # torch: leave autograd and the device
         x = x.detach().cpu()
     if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas
         x = x.to_numpy()
+    if isinstance(x, list | tuple):
+        return _from_sequence(x, name)
     try:
         return np.asarray(x)
-    except Exception:  # array_api_strict refuses __array__ on purpose: go through DLPack
+    except (TypeError, ValueError, RuntimeError, BufferError):
+        pass
+    try:  # array_api_strict refuses __array__ on purpose: go through DLPack
         return np.from_dlpack(x)
+    except (TypeError, ValueError, RuntimeError, BufferError, AttributeError):
+        msg = f"`{name}` must be an array or a list of values; found {type(x).__name__}"
+        raise TypeError(msg) from None
+
+
+def _from_sequence(x: list[Any] | tuple[Any, ...], name: str) -> np.ndarray[Any, Any]:
+    if x and all(not isinstance(v, list | tuple | np.ndarray) for v in x):
+        kinds = {
+            "number"
+            if isinstance(v, int | float | np.number)
+            else "text"
+            if isinstance(v, str)
+            else type(v).__name__
+            for v in x
+        }
+        if len(kinds) > 1:
+            out = np.empty(len(x), dtype=object)
+            out[:] = list(x)
+            return out
+    try:
+        return np.asarray(x)
+    except ValueError as exc:
+        msg = f"`{name}` must be a rectangular array (every row of one length); {exc}"
+        raise ValueError(msg) from None
+
+
+def is_missing(v: Any) -> bool:
+    """None, NaN or pandas' NA: a missing value among categories."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, float | np.floating) and v != v
+
+
+def has_missing(a: np.ndarray[Any, Any]) -> bool:
+    """Whether an array of draws or categories holds a missing value (NaN in gives NaN out)."""
+    if a.dtype.kind in "fc":
+        return bool(np.isnan(a).any())
+    if a.dtype.kind == "O":
+        return any(is_missing(v) for v in a.reshape(-1))
+    return False
 
 
 def _namespace_of(x: Any) -> Namespace:
@@ -99,7 +147,7 @@ class Samples:
         if discrete is not None and type(discrete) is not bool:
             msg = f"`discrete` must be True, False or None; found {discrete!r}"  # type: ignore[unreachable]
             raise TypeError(msg)
-        arr = _to_numpy(x)
+        arr = _to_numpy(x, "x")
         if arr.dtype.kind == "c":
             msg = f"`x` must hold real numbers or categories; found complex dtype {arr.dtype}"
             raise TypeError(msg)
@@ -197,7 +245,7 @@ class Counts:
             msg = f"`c` must be an array of counts or a mapping; found {type(c).__name__}"
             raise TypeError(msg)
         self.xp: Namespace = _namespace_of(c)
-        arr = _to_numpy(c)
+        arr = _to_numpy(c, "c")
         if arr.dtype.kind not in "fiub":
             msg = f"`c` must hold numbers (counts); found dtype {arr.dtype}"
             raise TypeError(msg)
@@ -221,7 +269,11 @@ class Counts:
             msg = "`c` must hold at least one observation; found all counts 0"
             raise ValueError(msg)
         if categories is not None:
-            cats = np.asarray(list(categories) if not hasattr(categories, "shape") else categories)
+            cats = (
+                _to_numpy(categories, "categories")
+                if hasattr(categories, "shape")
+                else _from_sequence(list(categories), "categories")
+            )
             if cats.ndim != 1 or cats.shape[0] != arr.shape[0]:
                 msg = (
                     f"`categories` must name each of the {arr.shape[0]} counts once; found "
@@ -234,8 +286,7 @@ class Counts:
             categories = cats
         self.counts = arr
         self.categories: np.ndarray[Any, Any] | None = categories
-        total = float(np.sum(arr))
-        self.n = int(total) if np.isfinite(total) else total
+        self.n = int(np.nansum(arr))  # NaN counts give NaN estimates; n counts the rest
 
     def __repr__(self) -> str:
         return f"Counts(n={self.n}, categories={self.counts.shape[0]})"
@@ -263,6 +314,8 @@ def align_counts(
         found = " and ".join(str(a.shape) for a in arrays)
         msg = f"the samples must have draws of one shape to share categories; found {found}"
         raise ValueError(msg)
+    if len({"text" if a.dtype.kind in "USO" else "number" for a in arrays}) > 1:
+        arrays = [a.astype(object) for a in arrays]  # 1 and "1" are different categories
     pooled = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
     sizes = np.cumsum([a.shape[0] for a in arrays])[:-1]
     try:
@@ -305,6 +358,7 @@ def _binned_counts(
     out = []
     for s in samples:
         v = s.values()
+        _check_inside(v, edges)
         hist, _ = np.histogramdd(v, bins=edges)
         centres = [0.5 * (e[:-1] + e[1:]) for e in edges]
         grid = np.stack(np.meshgrid(*centres, indexing="ij"), axis=-1).reshape(-1, len(edges))
@@ -314,6 +368,20 @@ def _binned_counts(
             counts = np.full_like(counts, np.nan)
         out.append((cats, counts))
     return out
+
+
+def _check_inside(v: np.ndarray[Any, Any], edges: list[np.ndarray[Any, Any]]) -> None:
+    """Explicit edges must hold every draw: none is dropped silently."""
+    finite = v[~np.isnan(v).any(axis=1)]
+    low = np.array([e[0] for e in edges])
+    high = np.array([e[-1] for e in edges])
+    outside = int(np.count_nonzero(((finite < low) | (finite > high)).any(axis=1)))
+    if outside:
+        msg = (
+            f"`bins`: {outside} of {v.shape[0]} draws lie outside the edges "
+            f"[{low.min():.6g}, {high.max():.6g}]; widen the edges (nothing is dropped silently)"
+        )
+        raise ValueError(msg)
 
 
 def binned_counts(

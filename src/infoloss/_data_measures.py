@@ -22,7 +22,7 @@ import numpy as np
 
 from ._array_api import Namespace
 from ._categorical import Categorical
-from ._data import Counts, Samples, align_counts, binned_counts
+from ._data import Counts, Samples, align_counts, binned_counts, has_missing
 from ._estimate import Estimate
 from ._estimators._common import choose
 from .distributions._base import Distribution
@@ -110,24 +110,23 @@ def _entropy(
     if isinstance(D, Counts) or D.discrete:
         if k is not None:
             _refuse("k", k, "it is the number of neighbours of continuous draws")
-        if isinstance(D, Samples) and _has_nan(D):
-            return math.nan, math.nan, method or "nan"
-        counts = D.counts if isinstance(D, Counts) else D.counts()[1]
         table, default = _table(_counts_module(), "entropy", "counts")
         name = method or default
+        if isinstance(D, Samples) and _has_nan(D):
+            return math.nan, math.nan, name
+        counts = D.counts if isinstance(D, Counts) else D.counts()[1]
         v, se = choose(name, table, "entropy from counts or discrete samples")(counts)
         return float(v), float(se), name
-    if _has_nan(D):
-        return math.nan, math.nan, method or "nan"
     table, default = _table(_knn_module(), "entropy", "continuous samples")
     name = method or default
+    if _has_nan(D):
+        return math.nan, math.nan, _label(name, k)
     v, se = choose(name, table, "entropy from continuous samples")(D.values(), k, _rng(rng))
     return float(v), float(se), _label(name, k)
 
 
 def _has_nan(s: Samples) -> bool:
-    a = s._np
-    return a.dtype.kind == "f" and bool(np.isnan(a).any())
+    return has_missing(s._np)
 
 
 # ---------------------------------------------------------------------------- two data sets
@@ -137,6 +136,12 @@ def _aligned_counts(
     """Both arguments' counts over one list of categories."""
     if isinstance(P, Samples) and isinstance(Q, Samples):
         bins = P.bins if P.bins is not None else Q.bins
+        if P.bins is not None and Q.bins is not None and not _same_bins(P.bins, Q.bins):
+            msg = (
+                f"`p` and `q` are binned differently (bins={P.bins!r} and bins={Q.bins!r}); "
+                "give both the same bins (the edges are then computed on the pooled draws)"
+            )
+            raise ValueError(msg)
         if bins is not None:
             _, (cp, cq) = binned_counts((P, Q), bins)
             return cp, cq
@@ -148,6 +153,12 @@ def _aligned_counts(
     cats_p, cp = _categories_and_counts(P)
     cats_q, cq = _categories_and_counts(Q)
     return _align_by_name(cats_p, cp, cats_q, cq)
+
+
+def _same_bins(a: Any, b: Any) -> bool:
+    if isinstance(a, str | int | np.integer) or isinstance(b, str | int | np.integer):
+        return bool(type(a) is type(b) and a == b)
+    return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
 
 
 def _categories_and_counts(
@@ -264,10 +275,10 @@ def _two_data(
         raise ValueError(msg)
     if pseudocount:
         _refuse("pseudocount", pseudocount, "it smooths counts, not continuous draws")
-    if _has_nan(P) or _has_nan(Q):
-        return math.nan, math.nan, method or "nan"
     table, default = _table(_knn_module(), measure, "continuous samples")
     name = method or default
+    if _has_nan(P) or _has_nan(Q):
+        return math.nan, math.nan, _label(name, k)
     fn = choose(name, table, f"{_WHAT[measure]} from continuous samples")
     v, se = fn(P.values(), Q.values(), k, _rng(rng))
     return float(v), float(se), _label(name, k)
@@ -365,14 +376,18 @@ def _nll_categorical(D: Samples | Counts, model: Categorical) -> tuple[Any, Any,
             raise ValueError(msg)
         full = counts
     else:
-        if cats.dtype.kind not in "iu":
-            msg = (
-                f"`p` holds categories of dtype {cats.dtype}; against probabilities they must "
-                "be outcome indices 0..K-1 (or give Counts aligned with the probabilities)"
-            )
-            raise TypeError(msg)
-        full = _indices_against(cats, counts, None, np.zeros(size))[0]
+        if cats.dtype.kind not in "iub":
+            raise _not_indices(cats.dtype)
+        full = _indices_against(cats.astype(np.intp), counts, None, np.zeros(size))[0]
     return _weighted_nll(lq, full, model, 0)
+
+
+def _not_indices(dtype: Any) -> TypeError:
+    msg = (
+        f"`p` holds categories of dtype {dtype}; against probabilities they must be outcome "
+        "indices 0..K-1 (or give Counts aligned with the probabilities)"
+    )
+    return TypeError(msg)
 
 
 def _weighted_nll(
@@ -390,10 +405,42 @@ def _weighted_nll(
     return mean, xp.sqrt(var / total), xp
 
 
+def _kinds_match(D: Samples | Counts, model: Any, measure: str) -> None:
+    """KL and the two-sample routes need data and model of one kind: pmf or density."""
+    model_discrete = isinstance(model, Categorical) or bool(model.discrete)
+    data_discrete = _is_discrete(D) and not (isinstance(D, Samples) and D.bins is not None)
+    if model_discrete == data_discrete:
+        return
+    name = type(model).__name__
+    if data_discrete:
+        msg = (
+            f"{_WHAT[measure]} between discrete data and a continuous model ({name}) compares "
+            "a probability mass with a density, and is not defined; to treat the data as real "
+            "numbers, pass Samples(x, discrete=False)"
+        )
+    else:
+        msg = (
+            f"{_WHAT[measure]} between continuous data and a discrete model ({name}) compares "
+            "a density with a probability mass, and is not defined; for whole-number data "
+            "pass Samples(x, discrete=True)"
+        )
+    raise TypeError(msg)
+
+
 def _data_vs_model(
     measure: str, P: Samples | Counts, model: Any, method: str | None, k: Any, rng: Any
 ) -> Estimate:
-    mean, se, _ = _nll(P, model)
+    if isinstance(P, Samples) and P.bins is not None:
+        msg = (
+            "`bins` bins two samples alike; against a model pass the draws themselves (the "
+            "likelihood of each draw, not of its bin, is the cross-entropy)"
+        )
+        raise TypeError(msg)
+    if measure == "kl_divergence":
+        _kinds_match(P, model, measure)
+    mean, se, xp = _nll(P, model)
+    if bool(xp.any(xp.isinf(mean))):
+        _warn_infinite(model)
     n = int(P.n)
     if measure == "cross_entropy":
         if method not in (None, "nll"):
@@ -403,10 +450,60 @@ def _data_vs_model(
             )
             raise ValueError(msg)
         return Estimate(mean, se, "nll", n)
-    h, h_se, label = _entropy(P, method, k, 0.0, rng)
+    try:
+        h, h_se, label = _entropy(P, method, k, 0.0, rng)
+    except ValueError as exc:
+        msg = (
+            f"KL(data ‖ model) = NLL - entropy of the data, and `method` names the estimator "
+            f"of that entropy: {exc}"
+        )
+        raise ValueError(msg) from None
     value = mean - h
-    stderr = (se**2 + h_se**2) ** 0.5
+    stderr = _kl_model_stderr(P, model, label, se, h_se)
     return Estimate(value, stderr, f"nll-{label}", n)
+
+
+def _warn_infinite(model: Any) -> None:
+    import warnings
+
+    from ._estimators._counts import InfiniteEstimateWarning
+
+    msg = (
+        f"the negative log-likelihood is +inf: the model ({type(model).__name__}) gives "
+        "probability 0 to some of the data (outside its support, or a category it never "
+        "produces); check the data, or use a model whose support covers them"
+    )
+    warnings.warn(msg, InfiniteEstimateWarning, stacklevel=6)
+
+
+def _kl_model_stderr(D: Samples | Counts, model: Any, label: str, se: Any, h_se: float) -> Any:
+    """The standard error of NLL - entropy, with the correlation of the two where known.
+
+    For discrete data both are functions of the same counts and the count module's
+    `kl_model` accounts for their covariance; for continuous data the two standard errors are
+    combined as if independent (the terms are positively correlated, so this overstates it).
+    """
+    if not _is_discrete(D) or int(getattr(se, "ndim", 0)) > 0:
+        return (se**2 + h_se**2) ** 0.5
+    cats, counts = _categories_and_counts(D)
+    if isinstance(model, Categorical):
+        lq = _to_plain(model.log_probs)
+        if cats is not None:
+            counts = _indices_against(cats.astype(np.intp), counts, None, np.zeros(lq.shape[0]))[0]
+    else:
+        if cats is None:
+            return (se**2 + h_se**2) ** 0.5
+        x = _in_library(cats, model.xp, model)
+        lq = _to_plain(model.log_prob(x))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _, kl_se = _counts_module().kl_model(counts, lq, label)
+    return model.xp.asarray(kl_se, dtype=se.dtype, device=model.device)
+
+
+def _to_plain(a: Any) -> np.ndarray[Any, Any]:
+    from ._data import _to_numpy
+
+    return np.asarray(_to_numpy(a), dtype=np.float64)
 
 
 def _draws(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
@@ -442,6 +539,23 @@ def data_measure(
     Returned with the array library it is in: the data's, or the model's (whose gradient a
     negative log-likelihood keeps).
     """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _data_measure(
+            measure, args, method=method, k=k, pseudocount=pseudocount, n=n, rng=rng, ctx=ctx
+        )
+
+
+def _data_measure(
+    measure: str,
+    args: tuple[Any, ...],
+    *,
+    method: str | None,
+    k: int | None,
+    pseudocount: float,
+    n: int,
+    rng: Any,
+    ctx: dict[str, Any],
+) -> tuple[Estimate, Namespace]:
     _check_options(k, pseudocount)
     if method is not None and type(method) is not str:
         msg = f"`method` must be a string or None; found {type(method).__name__}"
@@ -450,11 +564,11 @@ def data_measure(
     if len(args) == 1:
         (D,) = args
         v, se, label = _entropy(D, method, k, pseudocount, rng)
-        return _estimate(v, se, label, D.n, xp), xp
+        return _estimate(v, se, label, D.n, xp, args), xp
     P, Q = args
     if is_data(P) and is_data(Q):
         v, se, label = _two_data(measure, P, Q, method, k, pseudocount, rng)
-        return _estimate(v, se, label, P.n, xp), xp
+        return _estimate(v, se, label, P.n, xp, args), xp
     if pseudocount:
         _refuse("pseudocount", pseudocount, "it smooths two count vectors against each other")
     if is_data(P) and measure in ("cross_entropy", "kl_divergence"):
@@ -463,14 +577,32 @@ def data_measure(
     # a model against data: the model is represented by `n` draws
     data, (name, model) = (P, ("q", Q)) if is_data(P) else (Q, ("p", P))
     m = _model(model, name, ctx)
+    _kinds_match(data, m, measure)
+    if isinstance(m, Categorical):
+        cats = _categories_and_counts(data)[0]
+        if cats is not None and cats.dtype.kind not in "iub":
+            raise _not_indices(cats.dtype)
     draws = _draws(m, n, rng, data)
     seed = _rng(rng).integers(2**63) if rng is not None else None
     pair = (P, draws) if is_data(P) else (draws, Q)
     v, se, label = _two_data(measure, pair[0], pair[1], method, k, 0.0, seed)
-    return _estimate(v, se, f"{label}+draws(n={n})", pair[0].n, xp), xp
+    return _estimate(v, se, f"{label}+draws(n={n})", pair[0].n, xp, args), xp
 
 
-def _estimate(v: float, se: float, label: str, n: Any, xp: Namespace) -> Estimate:
-    return Estimate(
-        xp.asarray(v, dtype=xp.float64), xp.asarray(se, dtype=xp.float64), label, int(n)
-    )
+def _estimate(
+    v: float, se: float, label: str, n: Any, xp: Namespace, args: tuple[Any, ...]
+) -> Estimate:
+    dtype = _result_dtype(xp, args)
+    return Estimate(xp.asarray(v, dtype=dtype), xp.asarray(se, dtype=dtype), label, int(n))
+
+
+def _result_dtype(xp: Namespace, args: tuple[Any, ...]) -> Any:
+    """The data's floating dtype; else float64 (the library's default under JAX's 32 bits)."""
+    import array_api_compat
+
+    for a in args:
+        if isinstance(a, Samples) and a.xp is xp and xp.isdtype(a.data.dtype, "real floating"):
+            return a.data.dtype
+    if array_api_compat.is_jax_namespace(xp):
+        return xp.__array_namespace_info__().default_dtypes()["real floating"]
+    return xp.float64

@@ -37,6 +37,12 @@ class Estimate:
     def __float__(self) -> float:
         return float(_plain(self.value))
 
+    def __format__(self, spec: str) -> str:
+        """Format the value like a float: ``f"{est:.3f}"`` (one value only)."""
+        if getattr(self.value, "ndim", 0) == 0:
+            return format(float(self), spec)
+        return format(str(self), spec)
+
     def interval(self, confidence: float = 0.95) -> tuple[Array, Array]:
         """A two-sided confidence interval ``(low, high)``, by the normal approximation.
 
