@@ -524,25 +524,18 @@ def _draws(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
 
 # ------------------------------------------------------------------------------- the entry
 def data_measure(
-    measure: str,
-    args: tuple[Any, ...],
-    *,
-    method: str | None,
-    k: int | None,
-    pseudocount: float,
-    n: int,
-    rng: Any,
-    ctx: dict[str, Any],
+    measure: str, args: tuple[Any, ...], **options: Any
 ) -> tuple[Estimate, Namespace]:
     """The estimate (in nats) of `measure` where one or both arguments are data.
 
-    Returned with the array library it is in: the data's, or the model's (whose gradient a
-    negative log-likelihood keeps).
+    Options: ``method``, ``k``, ``pseudocount``, ``n``, ``rng`` and ``ctx`` (the options of
+    plain probability arrays: axis, validate, normalize). Returned with the array library it
+    is in: the data's, or the model's (whose gradient a negative log-likelihood keeps).
+    NumPy's warnings are silenced inside (log 0 = -inf is an intended value); infinite
+    estimates warn with `InfiniteEstimateWarning` instead.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _data_measure(
-            measure, args, method=method, k=k, pseudocount=pseudocount, n=n, rng=rng, ctx=ctx
-        )
+        return _data_measure(measure, args, **options)
 
 
 def _data_measure(
