@@ -328,6 +328,103 @@ def test_binary_ce_gradients_match_torch(rng: np.random.Generator) -> None:
     np.testing.assert_allclose(ya.grad.numpy(), yb.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
+def test_softmax_ce_plus_inf_logit_is_the_point_mass_limit() -> None:
+    """Review L6: softmax([c, 0, 0]) → the point mass on class 0 as c → +inf, so the loss
+    tends to 0 for target 0 and to +inf for the others (PyTorch: NaN, from inf − inf);
+    two +inf logits have no limit (it depends on their ratio): NaN."""
+    z = np.array([[np.inf, 0.0, 0.0], [np.inf, 0.0, 0.0], [np.inf, np.inf, 0.0], [0.0, 1.0, 2.0]])
+    ce = losses.softmax_cross_entropy(z, np.array([0, 1, 0, 2]), reduction="none")
+    assert ce[0] == 0.0
+    assert ce[1] == np.inf
+    assert np.isnan(ce[2])
+    # the limit, approached: logit 40 gives -log softmax = log(1 + 2 e^-40) ≈ 8.5e-18
+    finite = losses.softmax_cross_entropy(np.array([[40.0, 0.0, 0.0]]), np.array([0]))
+    assert finite == pytest.approx(math.log1p(2 * math.exp(-40.0)), rel=1e-12)
+    np.testing.assert_allclose(
+        ce[3], -torch.log_softmax(torch.tensor([0.0, 1.0, 2.0], dtype=torch.float64), 0)[2]
+    )
+    # soft targets: all mass on the +inf class → 0; smoothing puts mass elsewhere → +inf
+    assert losses.softmax_cross_entropy(z[:1], np.array([[1.0, 0.0, 0.0]])) == 0.0
+    assert losses.softmax_cross_entropy(z[:1], np.array([0]), label_smoothing=0.1) == np.inf
+    # the other rows' gradients are untouched (and finite)
+    a = torch.tensor(z[[0, 3]], requires_grad=True)
+    losses.softmax_cross_entropy(a, torch.tensor([0, 2]), reduction="sum").backward()
+    b = torch.tensor(z[3], requires_grad=True)
+    F.cross_entropy(b[None], torch.tensor([2])).backward()
+    assert torch.isfinite(a.grad).all()
+    np.testing.assert_allclose(a.grad[1].numpy(), b.grad.numpy(), rtol=1e-12)
+
+
+def test_binary_ce_zero_pos_weight_against_infinite_logit_counts_zero() -> None:
+    """Review L6: pos_weight 0 removes the positive term, also at z = -inf (PyTorch: 0·inf =
+    NaN); gradients stay finite."""
+    z = torch.tensor([np.inf, -np.inf, np.inf, -np.inf, 1.0], requires_grad=True)
+    y = torch.tensor([1.0, 0.0, 0.0, 1.0, 1.0])
+    pw = torch.tensor([0.0, 0.0, 0.0, 0.0, 2.0])
+    out = losses.binary_cross_entropy(z, y, pos_weight=pw, reduction="none")
+    np.testing.assert_allclose(
+        out.detach().numpy(), [0.0, 0.0, np.inf, 0.0, 2 * math.log1p(math.exp(-1.0))]
+    )
+    out[[0, 1, 3, 4]].sum().backward()
+    assert torch.isfinite(z.grad).all()
+
+
+def test_perplexity_of_logits_that_require_grad_does_not_warn() -> None:
+    """Review M3: torch.asarray on a tensor that requires grad warned on every call
+    (pytest turns warnings into errors, so this test fails on any warning)."""
+    z = torch.zeros(2, 3, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([0, 1])
+    ppl = losses.perplexity(z, y)
+    bits = losses.bits_per_token(z, y)
+    assert ppl.requires_grad
+    assert bits.requires_grad
+    (g,) = torch.autograd.grad(ppl, z)  # d ppl/dz = ppl (softmax − onehot) / n_tokens
+    np.testing.assert_allclose(ppl.detach().numpy(), 3.0)
+    np.testing.assert_allclose(bits.detach().numpy(), math.log2(3.0))
+    expected = 3.0 * (np.full((2, 3), 1 / 3) - np.eye(3)[[0, 1]]) / 2
+    np.testing.assert_allclose(g.numpy(), expected, atol=1e-12)
+
+
+_JAX_32 = """
+import warnings
+warnings.simplefilter("error")
+import jax
+jax.config.update("jax_enable_x64", False)
+import jax.numpy as jnp
+import numpy as np
+from infoloss import losses
+z = jnp.asarray(np.random.default_rng(0).normal(size=(4, 3)), dtype=jnp.float32)
+y = jnp.asarray([0, 1, 2, 1])
+ref = -jax.nn.log_softmax(z)[jnp.arange(4), y]
+out = [
+    losses.softmax_cross_entropy(z, y, reduction="none"),
+    losses.softmax_cross_entropy(z, y, weight=jnp.ones(3), label_smoothing=0.1, ignore_index=1),
+    losses.perplexity(z, y), losses.bits_per_token(z, y, ignore_index=0),
+    losses.binary_cross_entropy(z, (z > 0).astype(jnp.float32)),
+    losses.distillation_kl(z, 2 * z), losses.gaussian_nll(z, z + 1.0),
+    losses.poisson_nll(jnp.abs(z) + 0.1, jnp.ones((4, 3)), full=True),
+]
+assert all(o.dtype == jnp.float32 for o in out), [o.dtype for o in out]
+np.testing.assert_allclose(out[0], ref, rtol=1e-6)
+np.testing.assert_allclose(out[2], np.exp(ref.mean()), rtol=1e-6)
+print("ok")
+"""
+
+
+def test_losses_under_jax_without_x64_stay_32_bit_and_silent() -> None:
+    """Review M10: with jax_enable_x64 off, casting targets to int64 warned on every call.
+    Run in a subprocess: tests/conftest.py turns 64-bit mode on for the whole session."""
+    pytest.importorskip("jax")
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _JAX_32], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
+
+
 def test_binary_ce_infinite_logits_give_limits_not_nan() -> None:
     z = torch.tensor([np.inf, -np.inf, np.inf, -np.inf, 0.0], requires_grad=True)
     y = torch.tensor([1.0, 0.0, 0.0, 1.0, 1.0])

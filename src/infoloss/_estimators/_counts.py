@@ -6,13 +6,21 @@ Entropy estimators see one count vector ``c`` of length K (zero cells count as c
 K matters for ``"james_stein"`` and ``"nsb"``); two-sample ones see aligned vectors ``cp``,
 ``cq`` and a ``pseudocount`` added to every cell of both before the plug-in.
 
-Standard errors: the plug-in family (plug-in, Miller–Madow, Grassberger, Zhang, Chao–Shen,
-James–Stein) reports the delta-method (asymptotic) standard error of the plug-in,
-``sqrt(Var_p̂[log p̂] / n) = sqrt((Σ p̂ log² p̂ − Ĥ²) / n)`` (Basharin 1959), which holds when
-every category is well sampled and is too small when many are seen once or never (use
-``"jackknife"`` or ``"nsb"`` there); ``"jackknife"`` its jackknife variance; ``"nsb"`` its
-posterior standard deviation. Two-sample estimators add the delta-method variances of the two
-independent samples, except ``"zhang_grabchak"``, which is jackknifed over both samples.
+Standard errors: each entropy estimator of the plug-in family (plug-in, Miller–Madow,
+Grassberger, Zhang, Chao–Shen, James–Stein) reports the delete-one jackknife standard error of
+*itself* (Efron & Stein 1981), computed exactly in O(D) or O(D²) for D distinct count values
+(the estimators are symmetric in the observations, so all deletions from cells of one count
+agree); Grassberger's is that of its smooth part plus the variance of its parity term, which
+the jackknife would see as a jump. ``"jackknife"`` reports the jackknife standard error of the
+plug-in. All are floored at the second-order variance ``(K_obs − 1)/(2n²)`` of the plug-in at a
+uniform distribution (the jackknife is 0 when all observed counts are equal), shrunk by
+``(1 − λ)⁴`` for James–Stein, and are NaN for n = 1. Measured (200 seeded multinomial(100)
+draws, Dirichlet(1) over K = 50): mean stderr / SD of the estimates 0.97–1.23, 95% coverage
+0.94–0.98 (the plug-in's delta method gave 0.72–0.83 and 0.43–0.82). When every category is
+seen about once (K ≫ n) they overstate the spread (up to ~4x) rather than report 0. ``"nsb"``
+reports its posterior standard deviation. Two-sample estimators add the delta-method variances
+of the two independent samples, except ``"zhang_grabchak"``, which is jackknifed over both
+samples; all are floored at their second-order variance for uniform counts.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from ._counts_entropy import (
     _entropy_nsb,
     _entropy_plugin,
     _entropy_zhang,
+    _jackknife_parts,
 )
 
 # private helpers re-exported: tests reach them through this module
@@ -80,7 +89,9 @@ ENTROPY: dict[str, Callable[[Vector], Result]] = {
 # 0.031, 0.037, 0.038, 0.051, 0.052, 0.072). NSB trails clearly only for Zipf(1), K = 1000,
 # n = 10K (0.046 against grassberger's 0.022). Time per call (shared 2-core machine under
 # load): 3.5–15 ms for K <= 10^4 and n <= 10^5, 28 ms for n = 10^7 (204 distinct counts),
-# 61 ms for n = 10^7 with 2266 distinct counts; the others take < 0.3 ms.
+# 61 ms for n = 10^7 with 2266 distinct counts; the others take < 0.5 ms for K <= 10^3 and
+# n <= 10^5 (with their jackknife stderrs; for K = 10^4, n = 10^7, 3037 distinct counts: 1–30
+# ms, james_stein 0.65 s, its shrinkage differing between deletions: O(D²) for D distinct).
 DEFAULT_ENTROPY = "nsb"
 
 
@@ -171,11 +182,13 @@ def kl_model(cp: Vector, log_q: Vector, /, entropy_method: str = DEFAULT_ENTROPY
     """KL divergence of the data's distribution from a known model: ``Ĥ(P, Q) − Ĥ(P)``.
 
     `cross_entropy_model` minus the entropy estimate ``ENTROPY[entropy_method]`` of the
-    counts. Stderr ``sqrt(se_ce² + se_h² − 2 ρ se_ce se_h)``: the two estimates come from
-    the same draws, and ρ is the delta-method correlation of the plug-in ones, the
-    correlation of ``log q(X)`` and ``log p̂(X)`` under p̂ (0 when either is constant). For
-    the plug-in family this is the delta-method stderr ``sqrt(Var_p̂[log(p̂/q)] / n)``; for
-    ``"nsb"`` and ``"jackknife"`` it is an approximation that borrows ρ from the plug-in.
+    counts. Both come from the same draws, so the stderr is the delete-one jackknife of the
+    difference, ``sqrt((n − 1)/n Σ_i c_i (δ_i^CE − δ_i^H)²)`` with the centred changes
+    ``δ^CE_i = (Ĥ(P, Q) − (−log q_i))/(n − 1)`` and those of the entropy estimator (exact,
+    O(K)), floored like the entropy's stderr (for the plug-in and well-sampled counts it is
+    close to the delta method ``sqrt(Var_p̂[log(p̂/q)] / n)``). For ``"nsb"``, which has no
+    jackknife: ``sqrt(se_ce² + se_h² − 2 ρ se_ce se_h)``, ρ the delta-method correlation of
+    ``log q(X)`` and ``log p̂(X)`` under p̂ (0 when either is constant).
 
     Examples
     --------
@@ -195,6 +208,13 @@ def kl_model(cp: Vector, log_q: Vector, /, entropy_method: str = DEFAULT_ENTROPY
     if not (np.isfinite(ce) and np.isfinite(h)):
         return ce - h, se_ce + se_h
     on = cp > 0
+    parts = _jackknife_parts(entropy_method, cp)
+    if parts is not None:
+        vals, dev_h, extra, floor = parts
+        n, x = float(cp.sum()), cp[on]
+        dev = (ce + log_q[on]) / (n - 1) - dev_h[np.searchsorted(vals, x)]
+        var = (n - 1) / n * float(x @ dev**2) + extra
+        return ce - h, float(np.sqrt(max(var, floor)))
     p = cp[on] / cp.sum()
     a, b = log_q[on] - p @ log_q[on], np.log(p) - p @ np.log(p)
     va, vb = float(p @ a**2), float(p @ b**2)

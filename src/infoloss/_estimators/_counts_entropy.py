@@ -9,18 +9,105 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ._counts_base import Result, Vector, _nan_in, _plugin_terms
+from ._counts_base import (
+    Correction,
+    Result,
+    Vector,
+    _Deletions,
+    _jackknife_dev,
+    _jackknife_var,
+    _nan_in,
+    _plugin_loo,
+    _plugin_terms,
+    _psi_minus_log,
+)
+
+
+def _se(
+    c: Vector, correction: Correction | None = None, extra: float = 0.0, shrink: float = 1.0
+) -> float:
+    """Stderr of a plug-in-family estimator: its delete-one jackknife, floored at the χ² term.
+
+    ``sqrt(max(Var_J + extra, shrink⁴ (K_obs − 1) / (2n²)))``. The jackknife is a first-order
+    method and reports 0 whenever the observed counts are all equal (every deletion leaves
+    the same multiset); the floor is the second-order variance of the plug-in at a uniform
+    distribution over the K_obs observed cells, ``Ĥ ≈ log K − χ²_{K−1} / (2n)`` (Harris
+    1975), scaled by the shrinkage for James–Stein. NaN when n < 2.
+    """
+    n = float(c.sum())
+    var = _jackknife_var(c, float(c.size), correction) + extra
+    if not np.isfinite(var):
+        return float("nan")
+    floor = shrink**4 * (np.count_nonzero(c) - 1) / (2 * n * n)
+    return float(np.sqrt(max(var, floor, 0.0)))
+
+
+def _plugin_rows(dl: _Deletions) -> Vector:
+    """Plug-in entropy of each multiset of counts of a `_Deletions`."""
+    p = dl.v / dl.n
+    return -dl.sum(special.xlogy(p, p))
+
+
+def _corr_miller_madow(dl: _Deletions) -> Vector:
+    return (dl.sum((dl.v > 0).astype(np.float64)) - 1) / (2 * dl.n)
+
+
+def _corr_zhang(dl: _Deletions) -> Vector:
+    """``ψ(n) − log n − Σ p̂ (ψ(c) − log c)``: Zhang minus the plug-in, cancellation-free."""
+    a = np.where(dl.v > 0, dl.v * _psi_minus_log(np.maximum(dl.v, 1.0)), 0.0)
+    out: Vector = _psi_minus_log(dl.n) - dl.sum(a) / dl.n
+    return out
+
+
+def _corr_chao_shen(dl: _Deletions) -> Vector:
+    """Chao–Shen minus the plug-in; the coverage takes at most three values over deletions."""
+    v, n, pos = dl.v, dl.n, dl.v > 0
+    cov = 1 - np.minimum(dl.sum((v == 1).astype(np.float64)), n - 1) / n
+    levels, which = np.unique(cov, return_inverse=True)
+    pa = levels[None, :] * v[:, None] / n  # (2D, levels)
+    with np.errstate(divide="ignore"):
+        incl = -np.expm1(n * np.log1p(-np.minimum(pa, 1.0)))
+    term = np.where(pos[:, None], -special.xlogy(pa, pa) / np.where(pos[:, None], incl, 1.0), 0)
+    cs = dl.sum(term)[np.arange(which.size), which.ravel()]
+    out: Vector = cs - _plugin_rows(dl)
+    return out
+
+
+def _corr_james_stein(dl: _Deletions) -> Vector:
+    """James–Stein minus the plug-in: λ differs between deletions, so a full row each."""
+    v, n, k, pos = dl.v, dl.n, dl.k, dl.v > 0
+    p = np.where(pos, v / n, 0.0)
+    k_obs = dl.sum(pos.astype(np.float64))
+    denom = (n - 1) * (dl.sum(np.where(pos, (1 / k - p) ** 2, 0.0)) + (k - k_obs) / k**2)
+    ok = (denom > 0) & (n > 1)
+    lam = np.where(ok, np.clip((1 - dl.sum(p**2)) / np.where(ok, denom, 1.0), 0, 1), 1.0)
+    ps = lam[:, None] / k + (1 - lam[:, None]) * p[None, :]
+    seen = dl.rowsum(np.where(pos[None, :], -special.xlogy(ps, ps), 0.0))
+    empty = -(k - k_obs) * special.xlogy(lam / k, lam / k)
+    out: Vector = seen + empty - _plugin_rows(dl)
+    return out
+
+
+def _grassberger_parity_var(c: Vector) -> float:
+    """``Σ a_i²``, ``a_i = (c_i / 2n) [ψ((c_i + 1)/2) − ψ(c_i/2)]``: the variance the
+    alternating term of G adds when counts change parity (the jackknife, which moves one
+    count by one, sees it as a jump and overstates it; it is applied to the smooth part)."""
+    pos = c[c > 0]
+    x = pos / 2
+    diff = _psi_minus_log(x + 0.5) - _psi_minus_log(x) + np.log1p(1 / pos)
+    return float(np.sum((pos / (2 * float(c.sum())) * diff) ** 2))
 
 
 @_nan_in
 def _entropy_plugin(c: Vector) -> Result:
     """Plug-in (maximum-likelihood) entropy ``Ĥ = −Σ p̂ log p̂``, ``p̂ = c / n``.
 
-    Biased down by about ``(K − 1) / (2n)`` (Miller 1955); Basharin (1959) gives the
-    delta-method stderr ``sqrt((Σ p̂ log² p̂ − Ĥ²) / n)`` reported here.
+    Biased down by about ``(K − 1) / (2n)`` (Miller 1955). Stderr: the delete-one jackknife,
+    floored at the χ² term (see `_se`); for well-sampled counts it is close to Basharin's
+    (1959) delta-method ``sqrt((Σ p̂ log² p̂ − Ĥ²) / n)``.
     """
-    _, _, h, se = _plugin_terms(c)
-    return h, se
+    _, _, h, _ = _plugin_terms(c)
+    return h, _se(c)
 
 
 @_nan_in
@@ -30,8 +117,8 @@ def _entropy_miller_madow(c: Vector) -> Result:
     Removes the first-order bias of the plug-in. Miller, G. (1955), "Note on the bias of
     information estimates", in *Information Theory in Psychology*, 95–100.
     """
-    _, _, h, se = _plugin_terms(c)
-    return h + (np.count_nonzero(c) - 1) / (2 * float(c.sum())), se
+    _, _, h, _ = _plugin_terms(c)
+    return h + (np.count_nonzero(c) - 1) / (2 * float(c.sum())), _se(c, _corr_miller_madow)
 
 
 def _grassberger_g(x: Vector) -> Vector:
@@ -54,7 +141,7 @@ def _entropy_grassberger(c: Vector) -> Result:
     """
     pos = c[c > 0]
     n = float(c.sum())
-    _, _, _, se = _plugin_terms(c)
+    se = _se(c, _corr_zhang, extra=_grassberger_parity_var(c))
     return float(np.log(n) - pos @ _grassberger_g(pos) / n), se
 
 
@@ -68,8 +155,7 @@ def _entropy_zhang(c: Vector) -> Result:
     """
     pos = c[c > 0]
     n = float(c.sum())
-    _, _, _, se = _plugin_terms(c)
-    return float(special.digamma(n) - pos @ special.digamma(pos) / n), se
+    return float(special.digamma(n) - pos @ special.digamma(pos) / n), _se(c, _corr_zhang)
 
 
 @_nan_in
@@ -85,7 +171,7 @@ def _entropy_chao_shen(c: Vector) -> Result:
     pos = c[c > 0]
     f1 = min(float(np.count_nonzero(pos == 1)), n - 1)
     pa = (1 - f1 / n) * pos / n
-    _, _, _, se = _plugin_terms(c)
+    se = _se(c, _corr_chao_shen)
     with np.errstate(divide="ignore"):  # p̃ = 1 (one category, no singletons): log1p(-1)
         inclusion = -np.expm1(n * np.log1p(-pa))
     return float(-np.sum(pa * np.log(pa) / inclusion)), se
@@ -112,8 +198,7 @@ def _entropy_james_stein(c: Vector) -> Result:
     lam = _james_stein_lambda(c)
     p = lam / c.size + (1 - lam) * c / c.sum()
     p = p[p > 0]
-    _, _, _, se = _plugin_terms(c)
-    return float(-(p @ np.log(p))), se
+    return float(-(p @ np.log(p))), _se(c, _corr_james_stein, shrink=1 - lam)
 
 
 @_nan_in
@@ -121,21 +206,18 @@ def _entropy_jackknife(c: Vector) -> Result:
     """Delete-one jackknife of the plug-in (Zahl 1977), in O(K) by count multiplicity.
 
     Deleting one observation of cell i (c_i of the n deletions) moves the plug-in by
-    ``D_i = log(1 − 1/n) + (Ĥ − log n + g(c_i)) / (n − 1)``, ``g(x) = x log x − (x−1) log(x−1)``;
-    ``Ĥ_J = Ĥ − (n − 1) D̄`` and ``Var = (n − 1)/n Σ c_i (D_i − D̄)²`` (Efron & Stein 1981).
+    ``D_i = log(1 − 1/n) + (Ĥ + log p̂_i + u_i) / (n − 1)``, ``u_i = −(c_i − 1) log(1 − 1/c_i)``
+    (the ``n log n`` terms cancelled by hand, so counts up to 1e15 keep full precision);
+    ``Ĥ_J = Ĥ − (n − 1) D̄`` and ``Var = (n − 1)/n Σ c_i (D_i − D̄)²`` (Efron & Stein 1981),
+    floored like the others (see `_se`).
     Zahl, S. (1977), "Jackknifing an index of diversity", Ecology 58, 907–913.
     """
     n = float(c.sum())
     if n < 2:
         msg = f"`counts` total {n:g}; the jackknife needs at least 2 observations"
         raise ValueError(msg)
-    pos = c[c > 0]
-    _, _, h, _ = _plugin_terms(c)
-    g = np.log(pos) + special.xlogy(pos - 1, pos / np.maximum(pos - 1, 1))
-    d = np.log1p(-1 / n) + (h - np.log(n) + g) / (n - 1)
-    dbar = float(pos @ d / n)
-    var = (n - 1) / n * float(pos @ (d - dbar) ** 2)
-    return h - (n - 1) * dbar, float(np.sqrt(var))
+    _, _, _, dbar, h = _plugin_loo(c)
+    return h - (n - 1) * dbar, _se(c)
 
 
 @_nan_in
@@ -295,3 +377,24 @@ class _NSBPosterior:
         diag = (a * (a + 1) * (d2 * d2 + _trigamma(a + 2) - tri_a2[:, None])) @ mult
         var = (s1**2 - s2 - tri_a2 * (big_a**2 - q) + diag) / (big_a * (big_a + 1))
         return m1, var
+
+
+def _jackknife_parts(method: str, c: Vector) -> tuple[Vector, Vector, float, float] | None:
+    """For `_counts.kl_model`: the centred delete-one changes of ``ENTROPY[method]`` by
+    distinct count value (values, changes), the variance added to the jackknife, and the
+    floor of `_se`; None for ``"nsb"`` (no jackknife) and when n < 2."""
+    parts: dict[str, tuple[Correction | None, float, float]] = {
+        "plugin": (None, 0.0, 1.0),
+        "jackknife": (None, 0.0, 1.0),
+        "miller_madow": (_corr_miller_madow, 0.0, 1.0),
+        "zhang": (_corr_zhang, 0.0, 1.0),
+        "grassberger": (_corr_zhang, _grassberger_parity_var(c), 1.0),
+        "chao_shen": (_corr_chao_shen, 0.0, 1.0),
+        "james_stein": (_corr_james_stein, 0.0, 1 - _james_stein_lambda(c)),
+    }
+    n = float(c.sum())
+    if method not in parts or n < 2:
+        return None
+    correction, extra, shrink = parts[method]
+    vals, _, e = _jackknife_dev(c, float(c.size), correction)
+    return vals, e, extra, shrink**4 * (np.count_nonzero(c) - 1) / (2 * n * n)

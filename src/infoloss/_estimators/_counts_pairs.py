@@ -45,13 +45,35 @@ def _missing(p: Vector, q: Vector, what: str) -> bool:
     return True
 
 
-def _two_sample_se(p: Vector, q: Vector, g: Vector, n_p: float, n_q: float, dq: Vector) -> float:
-    """Delta-method stderr ``sqrt(Var_p̂[g] / n_p + Var_q̂[dq] / n_q)`` (dq: gradient in q)."""
+def _null_var(what: str, p: Vector, q: Vector, n_p: float, n_q: float) -> float:
+    """Second-order (χ²) variance at p̂ = q̂ = uniform, where the first-order one vanishes.
+
+    With K cells seen in either sample and ``s = 1/n_p + 1/n_q``: KL ≈ χ²_{K−1} s / 2, so
+    ``Var = (K − 1) s² / 2``; JS ≈ χ²_{K−1} s / 8, ``Var = (K − 1) s² / 32``; the
+    cross-entropy at uniform q̂ moves by ``K Σ δp δq`` and ``K Σ δq² / 2``,
+    ``Var = (K − 1) (1/(n_p n_q) + 1/(2 n_q²))``. A floor for the delta-method (or jackknife)
+    variance, which is 0 for identical or uniform counts although the estimate still varies.
+    """
+    k = float(np.count_nonzero((p > 0) | (q > 0))) - 1
+    s = 1 / n_p + 1 / n_q
+    if what == "kl":
+        return k * s * s / 2
+    if what == "js":
+        return k * s * s / 32
+    return k * (1 / (n_p * n_q) + 1 / (2 * n_q * n_q))
+
+
+def _two_sample_se(
+    p: Vector, q: Vector, g: Vector, n_p: float, n_q: float, dq: Vector, what: str
+) -> float:
+    """Delta-method stderr ``sqrt(Var_p̂[g] / n_p + Var_q̂[dq] / n_q)`` (dq: gradient in q),
+    floored at the second-order variance `_null_var`."""
     on = p > 0
     pg = p[on] @ g[on]
     var_p = float(p[on] @ (g[on] - pg) ** 2)
     var_q = float(q @ dq**2 - (q @ dq) ** 2)
-    return float(np.sqrt(max(var_p, 0.0) / n_p + max(var_q, 0.0) / n_q))
+    var = max(var_p, 0.0) / n_p + max(var_q, 0.0) / n_q
+    return float(np.sqrt(max(var, _null_var(what, p, q, n_p, n_q))))
 
 
 def _no_pseudocount(pseudocount: float, method: str) -> None:
@@ -67,7 +89,8 @@ def _no_pseudocount(pseudocount: float, method: str) -> None:
 def _ce_plugin(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
     """Plug-in cross-entropy ``−Σ p̂ log q̂`` (+inf, with a warning, if q̂ = 0 where p̂ > 0).
 
-    Stderr (delta method, independent samples): ``Var_p̂[log q̂]/n_p + (Σ p̂²/q̂ − 1)/n_q``.
+    Stderr (delta method, independent samples): ``Var_p̂[log q̂]/n_p + (Σ p̂²/q̂ − 1)/n_q``,
+    floored at its second-order value for uniform counts (`_null_var`).
     """
     p, q = _smoothed(cp, cq, pseudocount)
     if _missing(p, q, "cross-entropy"):
@@ -75,7 +98,7 @@ def _ce_plugin(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
     on = p > 0
     logq = np.where(q > 0, np.log(np.where(q > 0, q, 1.0)), 0.0)
     dq = np.divide(p, q, out=np.zeros_like(p), where=q > 0)
-    return float(-(p[on] @ logq[on])), _two_sample_se(p, q, logq, cp.sum(), cq.sum(), dq)
+    return float(-(p[on] @ logq[on])), _two_sample_se(p, q, logq, cp.sum(), cq.sum(), dq, "ce")
 
 
 def _mm_q_term(p: Vector, q: Vector, n_q: float) -> float:
@@ -106,7 +129,8 @@ def _kl_plugin(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
     where p̂ > 0.
 
     Stderr (delta method): ``Var_p̂[log(p̂/q̂)]/n_p + (Σ p̂²/q̂ − 1)/n_q``; it is 0 at p̂ = q̂,
-    where the estimate's spread is of second order (a χ² law), so it understates it there.
+    where the estimate's spread is of second order (a χ² law), so it is floored at that
+    second-order variance, ``(K − 1)(1/n_p + 1/n_q)² / 2`` (`_null_var`).
     """
     p, q = _smoothed(cp, cq, pseudocount)
     if _missing(p, q, "KL divergence"):
@@ -115,7 +139,7 @@ def _kl_plugin(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
     lr = np.zeros_like(p)
     lr[on] = np.log(p[on]) - np.log(q[on])
     dq = np.divide(p, q, out=np.zeros_like(p), where=q > 0)
-    return float(p[on] @ lr[on]), _two_sample_se(p, q, lr, cp.sum(), cq.sum(), dq)
+    return float(p[on] @ lr[on]), _two_sample_se(p, q, lr, cp.sum(), cq.sum(), dq, "kl")
 
 
 @_nan_in
@@ -165,7 +189,8 @@ def _zhang_grabchak(cp: Vector, cq: Vector, pseudocount: float, kl: bool) -> Res
     yo = cq > 0
     del_q = special.digamma(max(m, 1)) + (s + cp[yo] / cq[yo]) / n - ent
     var = _jk_var(x, del_p, n) + _jk_var(cq[yo], del_q, m)
-    return float(value), float(np.sqrt(var))
+    floor = _null_var("kl" if kl else "ce", cp / n, cq / m, n, m)
+    return float(value), float(np.sqrt(max(var, floor)))
 
 
 @_nan_in
@@ -175,7 +200,8 @@ def _ce_zhang_grabchak(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Resu
     ``ψ(m+1) − ψ(y+1) = Σ_{v=1}^{m−y} (1/v) Π_{j=1}^{v} (1 − y/(m − j + 1))`` is an unbiased
     estimate of ``Σ_{v≤m} (1 − q)^v / v``, so the bias ``−Σ p Σ_{v>m} (1 − q)^v / v`` decays
     exponentially in m, and the estimate is finite when Q misses a category. Raw counts only.
-    Stderr: delete-one jackknife over both samples. Zhang, Z. & Grabchak, M. (2014),
+    Stderr: delete-one jackknife over both samples, floored at the second-order variance
+    for uniform counts (`_null_var`: the jackknife is 0 there). Zhang, Z. & Grabchak, M. (2014),
     "Nonparametric estimation of Kullback–Leibler divergence", Neural Computation 26(11),
     2570–2593.
     """
@@ -189,7 +215,7 @@ def _kl_zhang_grabchak(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Resu
     The Zhang–Grabchak cross-entropy minus Zhang's entropy of P (``"zhang"``): the closed
     form of the series of Zhang & Grabchak (2014), Neural Computation 26(11), 2570–2593,
     whose bias decays exponentially in n and m. Finite when Q misses a category. Raw counts
-    only. Stderr: delete-one jackknife over both samples.
+    only. Stderr: delete-one jackknife over both samples, floored as for the cross-entropy.
     """
     return _zhang_grabchak(cp, cq, pseudocount, kl=True)
 
@@ -208,12 +234,14 @@ def _js_parts(cp: Vector, cq: Vector, pseudocount: float) -> tuple[Vector, Vecto
 def _js_plugin(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
     """Plug-in Jensen–Shannon divergence ``H(m̂) − (H(p̂) + H(q̂))/2``, ``m̂ = (p̂ + q̂)/2``.
 
-    Always finite. Stderr (delta method): ``Var_p̂[½ log(p̂/m̂)]/n_p + Var_q̂[½ log(q̂/m̂)]/n_q``.
+    Always finite. Stderr (delta method): ``Var_p̂[½ log(p̂/m̂)]/n_p + Var_q̂[½ log(q̂/m̂)]/n_q``,
+    floored at the second-order ``(K − 1)(1/n_p + 1/n_q)² / 32`` (0 at p̂ = q̂ otherwise).
     """
     p, q, (gp, gq) = _js_parts(cp, cq, pseudocount)
     js = float(p @ gp + q @ gq)  # ½ KL(p̂‖m̂) + ½ KL(q̂‖m̂): exactly 0 for identical counts
     var_p, var_q = p @ gp**2 - (p @ gp) ** 2, q @ gq**2 - (q @ gq) ** 2
-    return js, float(np.sqrt(max(var_p, 0.0) / cp.sum() + max(var_q, 0.0) / cq.sum()))
+    var = max(var_p, 0.0) / cp.sum() + max(var_q, 0.0) / cq.sum()
+    return js, float(np.sqrt(max(var, _null_var("js", p, q, cp.sum(), cq.sum()))))
 
 
 @_nan_in

@@ -65,7 +65,9 @@ def binary_cross_entropy(
     cross-entropy of L independent Bernoullis, so ``"mean"`` equals
     ``F.binary_cross_entropy_with_logits(z, y, reduction="none").sum(-1).mean()`` in PyTorch
     (whose own ``"mean"`` also divides by L). Logits of :math:`\pm\infty` give the limit: 0
-    where the label agrees, :math:`+\infty` where it does not, never NaN.
+    where the label agrees, :math:`+\infty` where it does not, never NaN; a term whose
+    weight (``y``, ``1 - y`` or :math:`w_+`) is 0 counts 0 even against an infinite logit
+    (PyTorch gives NaN for :math:`w_+ = 0`, :math:`z = -\infty`).
 
     Examples
     --------
@@ -96,11 +98,12 @@ def binary_cross_entropy(
         pw = _float_like(pos_weight, "pos_weight", z, xp)
         if validate:
             _first_bad(pw < 0, pw, "pos_weight", xp, ">= 0")
-        t_pos, _ = _broadcast({"target": t_pos, "pos_weight": pw}, xp)
+        t_pos, pw_b = _broadcast({"target": t_pos, "pos_weight": pw}, xp)
         if tuple(t_pos.shape) != tuple(y.shape):
             msg = f"`pos_weight` {tuple(pw.shape)} must broadcast to `target` {tuple(y.shape)}"
             raise ValueError(msg)
-        t_pos = pw * t_pos
+        weighted = pw_b != 0  # a weight of 0 removes the term, even against an infinite logit
+        t_pos = xp.where(weighted, pw_b * xp.where(weighted, t_pos, zero), zero)
     t_neg = (1.0 - y) * _softplus(xp.where(neg, z, zero), xp)
     elem = xp.where(pos, t_pos, zero) + xp.where(neg, t_neg, zero)
     return _finish(_per_example(elem, xp), reduction, factor, xp)

@@ -57,8 +57,9 @@ def _index_loss(
 ) -> tuple[Array, Array]:
     """Per-example loss and the denominator of "mean" for integer class targets."""
     n = logp.shape[-1]
-    if t.dtype != xp.int64:
-        t = xp.astype(t, xp.int64)
+    index = _index_dtype(t, xp)
+    if t.dtype != index:
+        t = xp.astype(t, index)
     ignored = t == ignore_index if ignore_index is not None else xp.zeros_like(t, dtype=xp.bool)
     invalid = ((t < 0) | (t >= n)) & ~ignored  # NaN below when not validated: never clipped
     if validate:
@@ -82,6 +83,32 @@ def _index_loss(
     zero = xp.zeros_like(loss)
     loss = xp.where(invalid, xp.full_like(loss, xp.nan), loss)
     return xp.where(ignored, zero, loss), xp.sum(xp.where(ignored, zero, w_y))
+
+
+def _index_dtype(t: Array, xp: Namespace) -> Any:
+    """The library's default index dtype (int64; int32 for JAX without 64-bit mode, where
+    asking for int64 warns on every call, review M10)."""
+    info = getattr(xp, "__array_namespace_info__", None)
+    if info is None:  # pragma: no cover - libraries predating the 2023.12 standard
+        return xp.int64
+    return info().default_dtypes(device=array_api_compat.device(t))["indexing"]
+
+
+def _log_softmax_limit(z: Array, xp: Namespace) -> Array:
+    """``log_softmax`` over the last axis, with the limit for one ``+inf`` logit in a row.
+
+    A row with exactly one ``+inf`` logit is the point mass on that class: log-probability 0
+    there, ``-inf`` elsewhere (``log_softmax`` alone gives NaN from ``inf - inf``). Two or
+    more ``+inf`` logits have no limit (it depends on how they grow): NaN. The "double
+    where" keeps the gradients of the other rows finite.
+    """
+    top = xp.isinf(z) & (z > 0)
+    tops = xp.sum(xp.astype(top, xp.int32), axis=-1, keepdims=True)
+    one, many = tops == 1, tops > 1
+    zero = xp.zeros_like(z)
+    logp = log_softmax(xp.where(one | many, zero, z), xp, (z.ndim - 1,))
+    point = xp.where(top, zero, xp.full_like(z, -xp.inf))
+    return xp.where(one, point, xp.where(many, xp.full_like(z, xp.nan), logp))
 
 
 def _gather(logp: Array, t: Array, xp: Namespace) -> Array:
@@ -194,7 +221,10 @@ def softmax_cross_entropy(
     :math:`\sum_i w_{y_i}` of the examples not ignored (so it is the weighted mean of the
     unweighted losses when there is no smoothing, and NaN when every target is ignored); for
     probability targets it divides by the number of examples. Unlike PyTorch, a zero target
-    probability against a ``-inf`` logit counts 0, not NaN.
+    probability against a ``-inf`` logit counts 0, not NaN; and one ``+inf`` logit in an
+    example is the limit of a point mass on its class (loss 0 if that is the target,
+    :math:`+\infty` otherwise), where PyTorch gives NaN. Two or more ``+inf`` logits in one
+    example have no limit: NaN.
 
     References
     ----------
@@ -225,7 +255,7 @@ def softmax_cross_entropy(
     (ax,) = normalize_axis(axis, z.ndim)
     device = array_api_compat.device(z)
     t = _array(target, "target", xp, device)
-    logp = log_softmax(_class_last(z, ax, xp), xp, (z.ndim - 1,))
+    logp = _log_softmax_limit(_class_last(z, ax, xp), xp)
     n = logp.shape[-1]
     w = None if weight is None else _class_weight(weight, n, logp, xp, validate)
     if ignore_index is not None and (

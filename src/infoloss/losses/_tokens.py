@@ -113,4 +113,6 @@ def _token_nats(
     nats = softmax_cross_entropy(
         logits, t, axis=axis, ignore_index=ignore_index, validate=validate
     )
-    return xp.asarray(nats)
+    # already an array of `xp` (or a NumPy scalar): re-wrapping a tensor that requires grad
+    # makes torch warn ("torch.asarray: unspecified requires_grad"), review M3
+    return nats if hasattr(nats, "shape") else xp.asarray(nats)
