@@ -372,3 +372,17 @@ def test_a_ragged_list_is_a_clear_error() -> None:
 def test_estimate_formats_like_a_float() -> None:
     est = infoloss.entropy(Counts([3, 4, 5]), method="plugin")
     assert f"{est:.4f}" == f"{float(est):.4f}"
+
+
+@pytest.mark.slow
+def test_kl_of_vectors_against_a_model_reports_a_calibrated_stderr() -> None:
+    # the NLL and the kNN entropy share the draws: their covariance enters the stderr
+    vals, ses = [], []
+    model = infoloss.MultivariateNormal(np.zeros(4), np.eye(4))
+    for seed in range(40):
+        x = np.random.default_rng(seed).normal(size=(1500, 4))
+        est = infoloss.kl_divergence(Samples(x), model)
+        vals.append(float(est))
+        ses.append(float(est.stderr))
+    ratio = np.mean(ses) / np.std(vals, ddof=1)
+    assert 0.7 < ratio < 1.4

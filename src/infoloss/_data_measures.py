@@ -483,8 +483,10 @@ def _kl_model_stderr(D: Samples | Counts, model: Any, label: str, se: Any, h_se:
     `kl_model` accounts for their covariance; for continuous data the two standard errors are
     combined as if independent (the terms are positively correlated, so this overstates it).
     """
-    if not _is_discrete(D) or int(getattr(se, "ndim", 0)) > 0:
+    if int(getattr(se, "ndim", 0)) > 0:
         return (se**2 + h_se**2) ** 0.5
+    if not _is_discrete(D):
+        return _kl_model_stderr_knn(D, model, label, se, h_se)
     cats, counts = _categories_and_counts(D)
     if isinstance(model, Categorical):
         lq = _to_plain(model.log_probs)
@@ -497,6 +499,21 @@ def _kl_model_stderr(D: Samples | Counts, model: Any, label: str, se: Any, h_se:
         lq = _to_plain(model.log_prob(x))
     with np.errstate(divide="ignore", invalid="ignore"):
         _, kl_se = _counts_module().kl_model(counts, lq, label)
+    return model.xp.asarray(kl_se, dtype=se.dtype, device=model.device)
+
+
+def _kl_model_stderr_knn(D: Samples | Counts, model: Any, label: str, se: Any, h_se: float) -> Any:
+    """sd(-log q(x_i) - influence_i) / sqrt(n), the kNN entropy's influence per draw."""
+    assert isinstance(D, Samples)
+    method, _, k = label.partition("(k=")
+    influence = _knn_module().entropy_influence(D.values(), int(k[:-1]) if k else None, method)
+    if influence is None or D.n < 2:
+        return (se**2 + h_se**2) ** 0.5
+    x = _in_library(D.data, model.xp, model)
+    if len(model.event_shape) == 0 and x.ndim == 2:
+        x = x[:, 0]
+    terms = -_to_plain(model.log_prob(x)) - influence
+    kl_se = float(np.std(terms, ddof=1)) / math.sqrt(D.n)
     return model.xp.asarray(kl_se, dtype=se.dtype, device=model.device)
 
 
