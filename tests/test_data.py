@@ -386,3 +386,44 @@ def test_kl_of_vectors_against_a_model_reports_a_calibrated_stderr() -> None:
         ses.append(float(est.stderr))
     ratio = np.mean(ses) / np.std(vals, ddof=1)
     assert 0.7 < ratio < 1.4
+
+
+def _js_quad(p: stats.rv_continuous, q: stats.rv_continuous) -> float:
+    from scipy import integrate
+
+    def g(x: float) -> float:
+        a, b = p.pdf(x), q.pdf(x)
+        m = 0.5 * (a + b)
+        out = 0.0
+        if a > 0:
+            out += 0.5 * a * np.log(a / m)
+        if b > 0:
+            out += 0.5 * b * np.log(b / m)
+        return out
+
+    return float(integrate.quad(g, -40, 40, limit=200)[0])
+
+
+@pytest.mark.slow
+def test_js_from_continuous_samples_against_quadrature() -> None:
+    p, q = stats.norm(0, 1), stats.norm(1, 1.5)
+    exact = _js_quad(p, q)
+    vals, ses = [], []
+    for seed in range(30):
+        rng = np.random.default_rng(seed)
+        x, y = p.rvs(3000, random_state=rng), q.rvs(4000, random_state=rng)
+        est = infoloss.js_divergence(Samples(x), Samples(y), rng=seed)
+        vals.append(float(est))
+        ses.append(float(est.stderr))
+    assert abs(np.mean(vals) - exact) < 4 * np.std(vals, ddof=1) / math.sqrt(30)
+    # the standard error is conservative: within 0.7x to 1.6x of the spread over draws
+    assert 0.7 < np.mean(ses) / np.std(vals, ddof=1) < 1.6
+    again = infoloss.js_divergence(Samples(x), Samples(y), rng=29)
+    assert float(again) == vals[-1]
+
+
+def test_js_of_a_model_against_continuous_data() -> None:
+    y = np.random.default_rng(13).normal(1.0, 1.5, size=4000)
+    est = infoloss.js_divergence(Normal(0.0, 1.0), Samples(y), n=4000, rng=0)
+    exact = _js_quad(stats.norm(0, 1), stats.norm(1, 1.5))
+    assert abs(float(est) - exact) < 5 * float(est.stderr)
