@@ -528,6 +528,9 @@ def _draws(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         msg = f"`n` must be an integer >= 2 (the number of draws from the model); found {n!r}"
         raise ValueError(msg)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        # a stream of its own: data drawn with default_rng(seed) must not equal these draws
+        rng = np.random.default_rng(np.random.SeedSequence(rng, spawn_key=(1,)))
     x = model.sample(n, rng=rng)
     if isinstance(model, Distribution) and model.batch_shape:
         msg = "against data, the model must be one distribution (batch shape ()); found " + str(
