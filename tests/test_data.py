@@ -427,3 +427,12 @@ def test_js_of_a_model_against_continuous_data() -> None:
     est = infoloss.js_divergence(Normal(0.0, 1.0), Samples(y), n=4000, rng=0)
     exact = _js_quad(stats.norm(0, 1), stats.norm(1, 1.5))
     assert abs(float(est) - exact) < 5 * float(est.stderr)
+
+
+def test_a_model_of_python_numbers_adopts_the_data_library() -> None:
+    torch = pytest.importorskip("torch")
+    x = torch.linspace(-1.0, 1.0, 11, dtype=torch.float64)
+    est = infoloss.cross_entropy(Samples(x), Normal(0.0, 2.0))
+    assert isinstance(est.value, torch.Tensor)
+    ref = -stats.norm(0, 2).logpdf(x.numpy()).mean()
+    np.testing.assert_allclose(float(est), ref, rtol=1e-12)

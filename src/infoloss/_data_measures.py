@@ -28,7 +28,7 @@ from ._estimators._common import choose
 from .distributions._base import Distribution
 from .distributions._scipy import as_parametric
 
-__all__ = ["data_measure", "is_data"]
+__all__ = ["data_measure", "is_data", "mean_nll"]
 
 _WHAT = {
     "entropy": "entropy",
@@ -302,11 +302,43 @@ def _model(x: Any, name: str, ctx: dict[str, Any]) -> Distribution | Categorical
     return cat
 
 
-def _nll(D: Samples | Counts, model: Distribution | Categorical) -> tuple[Any, Any, Namespace]:
-    """Mean negative log-likelihood of the data under the model, and its standard error."""
-    xp = model.xp
+class _Like(Distribution):
+    """Carries an array library, dtype and device for `Distribution._like`."""
+
+    def __init__(self, xp: Namespace, x: Any) -> None:
+        import array_api_compat
+
+        self.xp = xp
+        floating = xp.isdtype(x.dtype, "real floating")
+        self._dtype = x.dtype if floating else xp.asarray(0.0).dtype
+        self._device = array_api_compat.device(x)
+
+    @property
+    def dtype(self) -> Any:
+        return self._dtype
+
+    @property
+    def device(self) -> Any:
+        return self._device
+
+
+def _adopt(model: Distribution, D: Samples | Counts) -> Distribution:
+    """A model given by Python numbers takes the library of array data (torch draws: torch)."""
+    if model._scalars and isinstance(D, Samples) and D.xp is not np and D.xp is not model.xp:
+        return model._like(_Like(D.xp, D.data))
+    return model
+
+
+def mean_nll(D: Samples | Counts, model: Distribution | Categorical) -> tuple[Any, Any, Namespace]:
+    """Mean negative log-likelihood of the data under the model, its standard error, library.
+
+    The model's parameters keep their autograd graph; a model of Python numbers moves to the
+    data's array library.
+    """
     if isinstance(model, Categorical):
         return _nll_categorical(D, model)
+    model = _adopt(model, D)
+    xp = model.xp
     if isinstance(D, Counts):
         if D.categories is None or D.categories.dtype.kind not in "iuf":
             msg = (
@@ -438,7 +470,7 @@ def _data_vs_model(
         raise TypeError(msg)
     if measure == "kl_divergence":
         _kinds_match(P, model, measure)
-    mean, se, xp = _nll(P, model)
+    mean, se, xp = mean_nll(P, model)
     if bool(xp.any(xp.isinf(mean))):
         _warn_infinite(model)
     n = int(P.n)

@@ -7,8 +7,8 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._array_api import Array
 from ._categorical import Categorical
+from ._data_measures import _Like
 from .distributions._base import Distribution
 from .distributions._scipy import _is_frozen, as_parametric
 
@@ -115,24 +115,6 @@ def _same_library(dist: Distribution, x: Any) -> tuple[Distribution, Any]:
     if dist._scalars:
         return dist._like(_Like(xp, x)), x
     return dist, dist.xp.asarray(_to_numpy(x), device=dist.device)
-
-
-class _Like(Distribution):
-    """Carries a library, dtype and device for `Distribution._like`."""
-
-    def __init__(self, xp: Any, x: Array) -> None:
-        self.xp = xp
-        floating = xp.isdtype(x.dtype, "real floating")
-        self._dtype = x.dtype if floating else xp.asarray(0.0).dtype
-        self._device = array_api_compat.device(x)
-
-    @property
-    def dtype(self) -> Any:
-        return self._dtype
-
-    @property
-    def device(self) -> Any:
-        return self._device
 
 
 def _check_shape(dist: Distribution, x: Any) -> Any:
