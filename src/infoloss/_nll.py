@@ -8,7 +8,7 @@ import array_api_compat
 import numpy as np
 
 from ._categorical import Categorical
-from ._data_measures import _Like
+from ._data_model import _Like
 from .distributions._base import Distribution
 from .distributions._scipy import _is_frozen, as_parametric
 

@@ -1,0 +1,323 @@
+"""Data against a model: the negative log-likelihood, KL as NLL minus an entropy, draws.
+
+`p` data against a model `q` (an infoloss or SciPy distribution, or probabilities): the
+cross-entropy is the mean negative log-likelihood of the data under the model — exactly the
+cross-entropy of the empirical distribution, an unbiased estimate of H(P, Q), differentiable in
+the model's parameters — and KL is that minus an entropy estimate of the data. A model against
+data otherwise (``q`` data, or JS) is represented by ``n`` draws from it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ._array_api import Namespace
+from ._categorical import Categorical
+from ._data import Counts, Samples
+from ._data_routes import (
+    _WHAT,
+    _categories_and_counts,
+    _counts_module,
+    _entropy,
+    _indices_against,
+    _is_discrete,
+    _knn_module,
+)
+from ._estimate import Estimate
+from .distributions._base import Distribution
+from .distributions._scipy import as_parametric
+
+__all__ = ["mean_nll"]
+
+
+# --------------------------------------------------------------------------- data vs model
+def _model(x: Any, name: str, ctx: dict[str, Any]) -> Distribution | Categorical:
+    dist = as_parametric(x, name)
+    if dist is not None:
+        return dist
+    if isinstance(x, Categorical):
+        return x
+    from ._array_api import namespace
+
+    xp = namespace(x, names=(name,))
+    cat = Categorical._from_input(
+        x, ctx["axis"], name, validate=ctx["validate"], normalize=ctx["normalize"], xp=xp
+    )
+    if not cat._checked:
+        cat._check()
+    return cat
+
+
+class _Like(Distribution):
+    """Carries an array library, dtype and device for `Distribution._like`."""
+
+    def __init__(self, xp: Namespace, x: Any) -> None:
+        import array_api_compat
+
+        self.xp = xp
+        floating = xp.isdtype(x.dtype, "real floating")
+        self._dtype = x.dtype if floating else xp.asarray(0.0).dtype
+        self._device = array_api_compat.device(x)
+
+    @property
+    def dtype(self) -> Any:
+        return self._dtype
+
+    @property
+    def device(self) -> Any:
+        return self._device
+
+
+def _adopt(model: Distribution, D: Samples | Counts) -> Distribution:
+    """A model given by Python numbers takes the library of array data (torch draws: torch)."""
+    if model._scalars and isinstance(D, Samples) and D.xp is not np and D.xp is not model.xp:
+        return model._like(_Like(D.xp, D.data))
+    return model
+
+
+def mean_nll(D: Samples | Counts, model: Distribution | Categorical) -> tuple[Any, Any, Namespace]:
+    """Mean negative log-likelihood of the data under the model, its standard error, library.
+
+    The model's parameters keep their autograd graph; a model of Python numbers moves to the
+    data's array library.
+    """
+    if isinstance(model, Categorical):
+        return _nll_categorical(D, model)
+    model = _adopt(model, D)
+    xp = model.xp
+    if isinstance(D, Counts):
+        if D.categories is None or D.categories.dtype.kind not in "iuf":
+            msg = (
+                "`p` is Counts without numeric categories; against a parametric model it "
+                "needs the values counted: Counts(c, categories=values)"
+            )
+            raise TypeError(msg)
+        x = D.categories
+        weights = D.counts
+    else:
+        if D.discrete and D._np.dtype.kind not in "iubf":
+            msg = (
+                f"`p` holds categories of dtype {D._np.dtype}; a {type(model).__name__} "
+                "model is over numbers"
+            )
+            raise TypeError(msg)
+        x, weights = D.data, None
+    x = _in_library(x, xp, model)
+    event = len(model.event_shape)
+    if event == 0 and x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 1 + event or tuple(x.shape[1:]) != tuple(model.event_shape):
+        msg = (
+            f"`p` draws of shape {tuple(x.shape[1:])} do not fit the events of the model "
+            f"{type(model).__name__}, of shape {tuple(model.event_shape)}"
+        )
+        raise ValueError(msg)
+    batch = len(model.batch_shape)
+    x = xp.reshape(x, (x.shape[0], *([1] * batch), *x.shape[1:]))
+    lp = model.log_prob(x)
+    if weights is None:
+        n = lp.shape[0]
+        mean = -xp.mean(lp, axis=0)
+        spread = xp.std(lp, axis=0, correction=1) if n > 1 else xp.full_like(mean, xp.inf)
+        se = spread / math.sqrt(n)
+        return mean, se, xp
+    return _weighted_nll(lp, weights, model, batch)
+
+
+def _in_library(x: Any, xp: Namespace, model: Distribution) -> Any:
+    import array_api_compat
+
+    if array_api_compat.is_array_api_obj(x) and array_api_compat.array_namespace(x) is xp:
+        return x if xp.isdtype(x.dtype, "real floating") else xp.astype(x, model.dtype)
+    from ._data import _to_numpy
+
+    return xp.asarray(_to_numpy(x).astype(np.float64), dtype=model.dtype, device=model.device)
+
+
+def _nll_categorical(D: Samples | Counts, model: Categorical) -> tuple[Any, Any, Namespace]:
+    """Data as outcome indices (or counts by position) against probabilities."""
+    lq = model.log_probs
+    if lq.ndim != 1:
+        msg = (
+            "against data, the model's probabilities must be one distribution (1-D); found "
+            f"shape {tuple(lq.shape)}"
+        )
+        raise ValueError(msg)
+    size = lq.shape[0]
+    cats, counts = _categories_and_counts(D)
+    if cats is None:
+        if counts.shape[0] != size:
+            msg = (
+                f"the categories do not match: `p` has {counts.shape[0]} counts and the model "
+                f"{size} probabilities"
+            )
+            raise ValueError(msg)
+        full = counts
+    else:
+        if cats.dtype.kind not in "iub":
+            raise _not_indices(cats.dtype)
+        full = _indices_against(cats.astype(np.intp), counts, None, np.zeros(size))[0]
+    return _weighted_nll(lq, full, model, 0)
+
+
+def _not_indices(dtype: Any) -> TypeError:
+    msg = (
+        f"`p` holds categories of dtype {dtype}; against probabilities they must be outcome "
+        "indices 0..K-1 (or give Counts aligned with the probabilities)"
+    )
+    return TypeError(msg)
+
+
+def _weighted_nll(
+    lp: Any, weights: np.ndarray[Any, Any], model: Any, batch: int
+) -> tuple[Any, Any, Namespace]:
+    """Mean and standard error of -log p over data given as values with multiplicities."""
+    xp = model.xp
+    w = xp.asarray(weights, dtype=lp.dtype, device=model.device)
+    w = xp.reshape(w, (w.shape[0], *([1] * batch)))
+    total = float(np.sum(weights))
+    terms = xp.where(w > 0, lp, xp.zeros_like(lp))  # 0 * log 0 = 0 for unobserved values
+    mean = -xp.sum(w * terms, axis=0) / total
+    dev = xp.where(w > 0, terms + mean, xp.zeros_like(lp))
+    var = xp.sum(w * dev**2, axis=0) / max(total - 1, 1)
+    return mean, xp.sqrt(var / total), xp
+
+
+def _kinds_match(D: Samples | Counts, model: Any, measure: str) -> None:
+    """KL and the two-sample routes need data and model of one kind: pmf or density."""
+    model_discrete = isinstance(model, Categorical) or bool(model.discrete)
+    data_discrete = _is_discrete(D) and not (isinstance(D, Samples) and D.bins is not None)
+    if model_discrete == data_discrete:
+        return
+    name = type(model).__name__
+    if data_discrete:
+        msg = (
+            f"{_WHAT[measure]} between discrete data and a continuous model ({name}) compares "
+            "a probability mass with a density, and is not defined; to treat the data as real "
+            "numbers, pass Samples(x, discrete=False)"
+        )
+    else:
+        msg = (
+            f"{_WHAT[measure]} between continuous data and a discrete model ({name}) compares "
+            "a density with a probability mass, and is not defined; for whole-number data "
+            "pass Samples(x, discrete=True)"
+        )
+    raise TypeError(msg)
+
+
+def _data_vs_model(
+    measure: str, P: Samples | Counts, model: Any, method: str | None, k: Any, rng: Any
+) -> Estimate:
+    if isinstance(P, Samples) and P.bins is not None:
+        msg = (
+            "`bins` bins two samples alike; against a model pass the draws themselves (the "
+            "likelihood of each draw, not of its bin, is the cross-entropy)"
+        )
+        raise TypeError(msg)
+    if measure == "kl_divergence":
+        _kinds_match(P, model, measure)
+    mean, se, xp = mean_nll(P, model)
+    if bool(xp.any(xp.isinf(mean))):
+        _warn_infinite(model)
+    n = int(P.n)
+    if measure == "cross_entropy":
+        if method not in (None, "nll"):
+            msg = (
+                "`method` for the cross-entropy of data against a model must be 'nll' (the mean "
+                f"negative log-likelihood, its only estimator); found {method!r}"
+            )
+            raise ValueError(msg)
+        return Estimate(mean, se, "nll", n)
+    try:
+        h, h_se, label = _entropy(P, method, k, 0.0, rng)
+    except ValueError as exc:
+        msg = (
+            f"KL(data ‖ model) = NLL - entropy of the data, and `method` names the estimator "
+            f"of that entropy: {exc}"
+        )
+        raise ValueError(msg) from None
+    value = mean - h
+    stderr = _kl_model_stderr(P, model, label, se, h_se)
+    return Estimate(value, stderr, f"nll-{label}", n)
+
+
+def _warn_infinite(model: Any) -> None:
+    import warnings
+
+    from ._estimators._counts import InfiniteEstimateWarning
+
+    msg = (
+        f"the negative log-likelihood is +inf: the model ({type(model).__name__}) gives "
+        "probability 0 to some of the data (outside its support, or a category it never "
+        "produces); check the data, or use a model whose support covers them"
+    )
+    warnings.warn(msg, InfiniteEstimateWarning, stacklevel=6)
+
+
+def _kl_model_stderr(D: Samples | Counts, model: Any, label: str, se: Any, h_se: float) -> Any:
+    """The standard error of NLL - entropy, with the correlation of the two where known.
+
+    For discrete data both are functions of the same counts and the count module's
+    `kl_model` accounts for their covariance; for continuous data the two standard errors are
+    combined as if independent (the terms are positively correlated, so this overstates it).
+    """
+    if int(getattr(se, "ndim", 0)) > 0:
+        return (se**2 + h_se**2) ** 0.5
+    if not _is_discrete(D):
+        return _kl_model_stderr_knn(D, model, label, se, h_se)
+    cats, counts = _categories_and_counts(D)
+    if isinstance(model, Categorical):
+        lq = _to_plain(model.log_probs)
+        if cats is not None:
+            counts = _indices_against(cats.astype(np.intp), counts, None, np.zeros(lq.shape[0]))[0]
+    else:
+        if cats is None:
+            return (se**2 + h_se**2) ** 0.5
+        x = _in_library(cats, model.xp, model)
+        lq = _to_plain(model.log_prob(x))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        _, kl_se = _counts_module().kl_model(counts, lq, label)
+    return model.xp.asarray(kl_se, dtype=se.dtype, device=model.device)
+
+
+def _kl_model_stderr_knn(D: Samples | Counts, model: Any, label: str, se: Any, h_se: float) -> Any:
+    """sd(-log q(x_i) - influence_i) / sqrt(n), the kNN entropy's influence per draw."""
+    assert isinstance(D, Samples)
+    method, _, k = label.partition("(k=")
+    influence = _knn_module().entropy_influence(D.values(), int(k[:-1]) if k else None, method)
+    if influence is None or D.n < 2:
+        return (se**2 + h_se**2) ** 0.5
+    x = _in_library(D.data, model.xp, model)
+    if len(model.event_shape) == 0 and x.ndim == 2:
+        x = x[:, 0]
+    terms = -_to_plain(model.log_prob(x)) - influence
+    kl_se = float(np.std(terms, ddof=1)) / math.sqrt(D.n)
+    return model.xp.asarray(kl_se, dtype=se.dtype, device=model.device)
+
+
+def _to_plain(a: Any) -> np.ndarray[Any, Any]:
+    from ._data import _to_numpy
+
+    return np.asarray(_to_numpy(a), dtype=np.float64)
+
+
+def _draws(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
+    """`n` draws from the model, as samples of the same kind as the data."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        msg = f"`n` must be an integer >= 2 (the number of draws from the model); found {n!r}"
+        raise ValueError(msg)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        # a stream of its own: data drawn with default_rng(seed) must not equal these draws
+        rng = np.random.default_rng(np.random.SeedSequence(rng, spawn_key=(1,)))
+    x = model.sample(n, rng=rng)
+    if isinstance(model, Distribution) and model.batch_shape:
+        msg = "against data, the model must be one distribution (batch shape ()); found " + str(
+            model.batch_shape
+        )
+        raise ValueError(msg)
+    if isinstance(like, Samples) and like.bins is not None:
+        return Samples(x, bins=like.bins)
+    return Samples(x, discrete=_is_discrete(like))

@@ -1,0 +1,272 @@
+"""Routes between data: entropy of one data set, measures between two (counts or kNN).
+
+Counts and discrete draws are aligned on the union of their categories and go to the count
+estimators of `_estimators._counts`; continuous draws go to the nearest-neighbour and spacing
+estimators of `_estimators._knn`. Every estimator returns ``(value, stderr)`` in nats.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ._array_api import Namespace
+from ._data import Counts, Samples, align_counts, binned_counts, has_missing
+from ._estimators._common import choose
+
+__all__ = ["is_data"]
+
+_WHAT = {
+    "entropy": "entropy",
+    "cross_entropy": "cross-entropy",
+    "kl_divergence": "KL divergence",
+    "js_divergence": "Jensen-Shannon divergence",
+}
+_TABLE = {"cross_entropy": "CROSS_ENTROPY", "kl_divergence": "KL", "js_divergence": "JS"}
+
+
+def is_data(x: Any) -> bool:
+    return isinstance(x, Samples | Counts)
+
+
+def _counts_module() -> Any:
+    import importlib
+
+    return importlib.import_module("._estimators._counts", __package__)
+
+
+def _knn_module() -> Any:
+    import importlib
+
+    return importlib.import_module("._estimators._knn", __package__)
+
+
+def _table(module: Any, measure: str, what: str) -> tuple[dict[str, Any], str]:
+    name = "ENTROPY" if measure == "entropy" else _TABLE[measure]
+    table = getattr(module, name, None)
+    if not table:
+        msg = f"{_WHAT[measure]} is not estimated from {what} yet"
+        raise NotImplementedError(msg)
+    return table, getattr(module, f"DEFAULT_{name}", next(iter(table)))
+
+
+def _check_options(k: Any, pseudocount: Any) -> None:
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1):
+        msg = f"`k` must be a positive integer (neighbours) or None; found {k!r}"
+        raise ValueError(msg)
+    if isinstance(pseudocount, bool) or not isinstance(pseudocount, int | float | np.number):
+        msg = f"`pseudocount` must be a number >= 0; found {pseudocount!r}"
+        raise TypeError(msg)
+    if not (math.isfinite(pseudocount) and pseudocount >= 0):
+        msg = f"`pseudocount` must be a finite number >= 0; found {pseudocount!r}"
+        raise ValueError(msg)
+
+
+def _refuse(option: str, value: Any, route: str) -> None:
+    msg = f"`{option}`={value!r} does not apply here: {route}"
+    raise ValueError(msg)
+
+
+def _label(method: str, k: int | None) -> str:
+    return method if k is None else f"{method}(k={k})"
+
+
+def _rng(rng: Any) -> np.random.Generator:
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+# ------------------------------------------------------------------------------- the kinds
+def _is_discrete(x: Samples | Counts) -> bool:
+    return isinstance(x, Counts) or x.discrete
+
+
+def _xp_of(*xs: Any) -> Namespace:
+    for x in xs:
+        if is_data(x) and x.xp is not np:
+            return x.xp
+    return np
+
+
+# ----------------------------------------------------------------------------- one argument
+def _entropy(
+    D: Samples | Counts, method: str | None, k: int | None, pseudocount: float, rng: Any
+) -> tuple[float, float, str]:
+    if pseudocount:
+        _refuse("pseudocount", pseudocount, "it smooths two count vectors against each other")
+    if isinstance(D, Counts) or D.discrete:
+        if k is not None:
+            _refuse("k", k, "it is the number of neighbours of continuous draws")
+        table, default = _table(_counts_module(), "entropy", "counts")
+        name = method or default
+        if isinstance(D, Samples) and _has_nan(D):
+            return math.nan, math.nan, name
+        counts = D.counts if isinstance(D, Counts) else D.counts()[1]
+        v, se = choose(name, table, "entropy from counts or discrete samples")(counts)
+        return float(v), float(se), name
+    table, default = _table(_knn_module(), "entropy", "continuous samples")
+    name = method or default
+    if _has_nan(D):
+        return math.nan, math.nan, _label(name, k)
+    v, se = choose(name, table, "entropy from continuous samples")(D.values(), k, _rng(rng))
+    return float(v), float(se), _label(name, k)
+
+
+def _has_nan(s: Samples) -> bool:
+    return has_missing(s._np)
+
+
+# ---------------------------------------------------------------------------- two data sets
+def _aligned_counts(
+    P: Samples | Counts, Q: Samples | Counts
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Both arguments' counts over one list of categories."""
+    if isinstance(P, Samples) and isinstance(Q, Samples):
+        bins = P.bins if P.bins is not None else Q.bins
+        if P.bins is not None and Q.bins is not None and not _same_bins(P.bins, Q.bins):
+            msg = (
+                f"`p` and `q` are binned differently (bins={P.bins!r} and bins={Q.bins!r}); "
+                "give both the same bins (the edges are then computed on the pooled draws)"
+            )
+            raise ValueError(msg)
+        if bins is not None:
+            _, (cp, cq) = binned_counts((P, Q), bins)
+            return cp, cq
+        if _has_nan(P) or _has_nan(Q):
+            nan = np.full(1, np.nan)
+            return nan, nan
+        _, (cp, cq) = align_counts((P, Q))
+        return cp, cq
+    cats_p, cp = _categories_and_counts(P)
+    cats_q, cq = _categories_and_counts(Q)
+    return _align_by_name(cats_p, cp, cats_q, cq)
+
+
+def _same_bins(a: Any, b: Any) -> bool:
+    if isinstance(a, str | int | np.integer) or isinstance(b, str | int | np.integer):
+        return bool(type(a) is type(b) and a == b)
+    return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+
+
+def _categories_and_counts(
+    D: Samples | Counts,
+) -> tuple[np.ndarray[Any, Any] | None, np.ndarray[Any, Any]]:
+    if isinstance(D, Counts):
+        return D.categories, D.counts
+    if _has_nan(D):
+        cats, c = D.counts()
+        return cats, np.full_like(c, np.nan)
+    return D.counts()
+
+
+def _align_by_name(
+    cats_p: np.ndarray[Any, Any] | None,
+    cp: np.ndarray[Any, Any],
+    cats_q: np.ndarray[Any, Any] | None,
+    cq: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    if cats_p is None or cats_q is None:
+        named = cats_p if cats_p is not None else cats_q
+        if named is not None and named.dtype.kind in "iu" and cp.shape != cq.shape:
+            # integer draws against positional counts: the draws are indices
+            return _indices_against(cats_p, cp, cats_q, cq)
+        if cp.shape != cq.shape:
+            msg = (
+                "the categories do not match: `p` has "
+                f"{cp.shape[0]} counts and `q` {cq.shape[0]}, and without category names "
+                "counts are aligned by position (give Counts(..., categories=...))"
+            )
+            raise ValueError(msg)
+        if named is not None and named.dtype.kind in "iu":
+            return _indices_against(cats_p, cp, cats_q, cq)
+        return cp, cq
+    keys_p, keys_q = [_hashable(c) for c in cats_p], [_hashable(c) for c in cats_q]
+    union = list(dict.fromkeys(keys_p + keys_q))
+    where = {key: i for i, key in enumerate(union)}
+    ap, aq = np.zeros(len(union)), np.zeros(len(union))
+    ap[[where[key] for key in keys_p]] = cp
+    aq[[where[key] for key in keys_q]] = cq
+    return ap, aq
+
+
+def _indices_against(
+    cats_p: np.ndarray[Any, Any] | None,
+    cp: np.ndarray[Any, Any],
+    cats_q: np.ndarray[Any, Any] | None,
+    cq: np.ndarray[Any, Any],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Integer draws (categories 0..K-1) against unnamed counts of K categories."""
+    if cats_p is None:
+        cats, counts, size, name = cats_q, cq, cp.shape[0], "q"
+    else:
+        cats, counts, size, name = cats_p, cp, cq.shape[0], "p"
+    assert cats is not None
+    if cats.size and (cats.min() < 0 or cats.max() >= size):
+        msg = (
+            f"the categories do not match: the draws of `{name}` are read as indices into the "
+            f"{size} unnamed counts of the other argument, but they range over "
+            f"[{cats.min()}, {cats.max()}]"
+        )
+        raise ValueError(msg)
+    full = np.zeros(size)
+    full[cats.astype(np.intp)] = counts
+    return (full, cq) if cats_p is not None else (cp, full)
+
+
+def _hashable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return tuple(v.tolist())
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _two_data(
+    measure: str,
+    P: Samples | Counts,
+    Q: Samples | Counts,
+    method: str | None,
+    k: int | None,
+    pseudocount: float,
+    rng: Any,
+) -> tuple[float, float, str]:
+    binned = any(isinstance(D, Samples) and D.bins is not None for D in (P, Q))
+    if binned or (_is_discrete(P) and _is_discrete(Q)):
+        if binned and not all(isinstance(D, Samples) for D in (P, Q)):
+            msg = "`bins` bins two samples alike; it cannot be used against Counts"
+            raise TypeError(msg)
+        if k is not None:
+            _refuse("k", k, "it is the number of neighbours of continuous draws")
+        cp, cq = _aligned_counts(P, Q)
+        table, default = _table(_counts_module(), measure, "counts")
+        # a pseudocount asks for the smoothed plug-in: the bias corrections assume raw counts
+        name = method or ("plugin" if pseudocount else default)
+        fn = choose(name, table, f"{_WHAT[measure]} from counts or discrete samples")
+        v, se = fn(cp, cq, float(pseudocount))
+        return float(v), float(se), name
+    if _is_discrete(P) or _is_discrete(Q):
+        kinds = " and ".join(
+            f"`{n}` is {'discrete' if _is_discrete(D) else 'continuous'}"
+            for n, D in (("p", P), ("q", Q))
+        )
+        msg = (
+            f"both data sets must be discrete or both continuous; found {kinds} (use "
+            "Samples(x, discrete=...) or bins=... to say how to compare them)"
+        )
+        raise TypeError(msg)
+    assert isinstance(P, Samples)
+    assert isinstance(Q, Samples)
+    if P.d != Q.d:
+        msg = (
+            f"the samples must have draws of one dimension; found `p` with d={P.d} and `q` "
+            f"with d={Q.d}"
+        )
+        raise ValueError(msg)
+    if pseudocount:
+        _refuse("pseudocount", pseudocount, "it smooths counts, not continuous draws")
+    table, default = _table(_knn_module(), measure, "continuous samples")
+    name = method or default
+    if _has_nan(P) or _has_nan(Q):
+        return math.nan, math.nan, _label(name, k)
+    fn = choose(name, table, f"{_WHAT[measure]} from continuous samples")
+    v, se = fn(P.values(), Q.values(), k, _rng(rng))
+    return float(v), float(se), _label(name, k)
