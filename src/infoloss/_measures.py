@@ -564,7 +564,10 @@ def js_distance(
     .. math:: d_{JS}(P, Q) = \sqrt{JS(P, Q)},
 
     with :math:`JS` in the chosen base. It satisfies the triangle inequality [1]_ and equals
-    ``scipy.spatial.distance.jensenshannon(p, q, base=base)``.
+    ``scipy.spatial.distance.jensenshannon(p, q, base=base)``. For an estimate from data, a
+    JS estimate below 0 (sampling error around a small value) gives distance 0, and the
+    standard error comes by the delta method, ``se / (2 sqrt(JS))``, or is bounded by
+    ``sqrt(se)`` where JS is 0.
 
     References
     ----------
