@@ -36,10 +36,13 @@ def nll(model: Any, data: Any, /) -> Any:
     Returns
     -------
     array
-        A 0-d array (a batch of models gives one value per model) in the model's array
-        library, differentiable in the model's parameters (PyTorch, JAX); a NumPy float for a
-        SciPy model. ``+inf`` where an observation lies outside the model's support; NaN in the
-        data gives NaN.
+        The sum over the first axis of ``model.log_prob(data)``, negated: the model's batch
+        broadcasts against the observations as in ``torch.distributions`` — a batch of
+        shape ``(n,)`` pairs one model with each observation (a regression's likelihood,
+        0-d result); to score every observation under each of B models, give data of shape
+        ``(n, 1)`` (result ``(B,)``). In the model's array library, differentiable in the
+        model's parameters (PyTorch, JAX); a NumPy float for a SciPy model. ``+inf`` where an
+        observation lies outside the model's support; NaN in the data gives NaN.
 
     Raises
     ------
