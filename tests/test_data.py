@@ -436,3 +436,13 @@ def test_a_model_of_python_numbers_adopts_the_data_library() -> None:
     assert isinstance(est.value, torch.Tensor)
     ref = -stats.norm(0, 2).logpdf(x.numpy()).mean()
     np.testing.assert_allclose(float(est), ref, rtol=1e-12)
+
+
+def test_a_sample_against_itself_gives_exactly_zero() -> None:
+    x = np.random.default_rng(14).normal(size=(500, 2))
+    assert float(infoloss.kl_divergence(Samples(x), Samples(x.copy()))) == 0.0
+    assert float(infoloss.js_divergence(Samples(x), Samples(x))) == 0.0
+    h = infoloss.entropy(Samples(x))
+    assert float(infoloss.cross_entropy(Samples(x), Samples(x))) == float(h)
+    words = ["a", "b", "b", "c"]
+    assert float(infoloss.kl_divergence(Samples(words), Samples(list(words)))) == 0.0
