@@ -446,3 +446,11 @@ def test_a_sample_against_itself_gives_exactly_zero() -> None:
     assert float(infoloss.cross_entropy(Samples(x), Samples(x))) == float(h)
     words = ["a", "b", "b", "c"]
     assert float(infoloss.kl_divergence(Samples(words), Samples(list(words)))) == 0.0
+
+
+def test_unnamed_counts_against_an_integer_model_count_0_to_k() -> None:
+    c = np.array([3, 5, 2])
+    est = infoloss.cross_entropy(Counts(c), Poisson(1.0))
+    np.testing.assert_allclose(float(est), -(c * stats.poisson(1.0).logpmf([0, 1, 2])).sum() / 10)
+    named = infoloss.cross_entropy(Counts(c, categories=[0, 1, 2]), Poisson(1.0))
+    assert float(named) == float(est)

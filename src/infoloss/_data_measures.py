@@ -21,7 +21,7 @@ import numpy as np
 
 from ._array_api import Namespace
 from ._categorical import Categorical
-from ._data import Samples
+from ._data import Counts, Samples
 from ._data_model import (
     _data_vs_model,
     _draws,
@@ -41,6 +41,7 @@ from ._data_routes import (
     is_data,
 )
 from ._estimate import Estimate
+from .distributions._base import Distribution
 
 __all__ = ["data_measure", "is_data", "mean_nll"]
 
@@ -89,10 +90,12 @@ def _data_measure(
         _refuse("pseudocount", pseudocount, "it smooths two count vectors against each other")
     if is_data(P) and measure in ("cross_entropy", "kl_divergence"):
         model = _model(Q, "q", ctx)
-        return _data_vs_model(measure, P, model, method, k, rng), model.xp
+        return _data_vs_model(measure, _valued(P, model), model, method, k, rng), model.xp
     # a model against data: the model is represented by `n` draws
     data, (name, model) = (P, ("q", Q)) if is_data(P) else (Q, ("p", P))
     m = _model(model, name, ctx)
+    data = _valued(data, m)
+    P, Q = (data, Q) if is_data(P) else (P, data)
     _kinds_match(data, m, measure)
     if isinstance(m, Categorical):
         cats = _categories_and_counts(data)[0]
@@ -103,6 +106,14 @@ def _data_measure(
     pair = (P, draws) if is_data(P) else (draws, Q)
     v, se, label = _two_data(measure, pair[0], pair[1], method, k, 0.0, seed)
     return _estimate(v, se, f"{label}+draws(n={n})", pair[0].n, xp, args), xp
+
+
+def _valued(D: Any, model: Any) -> Any:
+    """Unnamed counts against a model over the integers count the values 0, 1, ..., K - 1."""
+    integers = isinstance(model, Distribution) and model.discrete and not model.event_shape
+    if integers and isinstance(D, Counts) and D.categories is None:
+        return Counts(D.counts, categories=np.arange(D.counts.shape[0]))
+    return D
 
 
 def _estimate(
