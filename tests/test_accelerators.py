@@ -98,6 +98,13 @@ def test_cupy_matches_numpy(name: str) -> None:
     np.testing.assert_allclose(cp.asnumpy(got), _call(name, p, q), rtol=1e-12, atol=1e-15)
 
 
+def test_jax_jit_with_validation_says_to_pass_validate_false() -> None:
+    jax = pytest.importorskip("jax")
+    p = jax.numpy.asarray(_probs(6, (2, 5)).astype(np.float32))
+    with pytest.raises(TypeError, match="pass validate=False"):
+        jax.jit(lambda a: il.entropy(a))(p)
+
+
 @pytest.mark.parametrize("name", MEASURES)
 def test_jax_jit_with_validate_false_equals_eager(name: str) -> None:
     jax = pytest.importorskip("jax")

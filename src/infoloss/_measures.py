@@ -198,10 +198,24 @@ def _compute(
         kinds = ", ".join(type(d).__name__ for d in dists)
         msg = f"no implementation of {measure} for ({kinds})"
         raise NotImplementedError(msg)
-    res = fn(*dists)
+    try:
+        res = fn(*dists)
+    except TypeError as exc:  # jax.jit: the checks need values that tracing does not have
+        if type(exc).__name__ in _TRACER_ERRORS:
+            msg = (
+                "the inputs are traced (jax.jit or similar), so their values cannot be checked: "
+                "pass validate=False (the formula is then applied to the numbers as given)"
+            )
+            raise TypeError(msg) from exc
+        raise
     if keepdims:
         res = _keepdims(res, dists[0], xp)
     return _in_units(res, factor, sqrt, xp)
+
+
+_TRACER_ERRORS = frozenset(
+    {"ConcretizationTypeError", "TracerBoolConversionError", "TracerIntegerConversionError"}
+)
 
 
 def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
