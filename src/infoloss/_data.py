@@ -301,7 +301,10 @@ def _unique(a: np.ndarray[Any, Any]) -> list[Any]:
 
 
 def _key(v: Any) -> Any:
-    return tuple(v.tolist()) if isinstance(v, np.ndarray) else v
+    """A category as a hashable Python value: rows as tuples, NumPy scalars as Python ones."""
+    if isinstance(v, np.ndarray):
+        return tuple(v.tolist())
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def align_counts(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from ._array_api import Namespace
@@ -125,8 +126,6 @@ def _estimate(
 
 def _result_dtype(xp: Namespace, args: tuple[Any, ...]) -> Any:
     """The data's floating dtype; else float64 (the library's default under JAX's 32 bits)."""
-    import array_api_compat
-
     for a in args:
         if isinstance(a, Samples) and a.xp is xp and xp.isdtype(a.data.dtype, "real floating"):
             return a.data.dtype

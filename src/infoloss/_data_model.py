@@ -12,21 +12,21 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from ._array_api import Namespace
 from ._categorical import Categorical
-from ._data import Counts, Samples
+from ._data import Counts, Samples, _to_numpy
 from ._data_routes import (
     _WHAT,
     _categories_and_counts,
-    _counts_module,
     _entropy,
     _indices_against,
     _is_discrete,
-    _knn_module,
 )
 from ._estimate import Estimate
+from ._estimators import _counts, _knn
 from .distributions._base import Distribution
 from .distributions._scipy import as_parametric
 
@@ -55,8 +55,6 @@ class _Like(Distribution):
     """Carries an array library, dtype and device for `Distribution._like`."""
 
     def __init__(self, xp: Namespace, x: Any) -> None:
-        import array_api_compat
-
         self.xp = xp
         floating = xp.isdtype(x.dtype, "real floating")
         self._dtype = x.dtype if floating else xp.asarray(0.0).dtype
@@ -128,12 +126,8 @@ def mean_nll(D: Samples | Counts, model: Distribution | Categorical) -> tuple[An
 
 
 def _in_library(x: Any, xp: Namespace, model: Distribution) -> Any:
-    import array_api_compat
-
     if array_api_compat.is_array_api_obj(x) and array_api_compat.array_namespace(x) is xp:
         return x if xp.isdtype(x.dtype, "real floating") else xp.astype(x, model.dtype)
-    from ._data import _to_numpy
-
     return xp.asarray(_to_numpy(x).astype(np.float64), dtype=model.dtype, device=model.device)
 
 
@@ -146,7 +140,11 @@ def _nll_categorical(D: Samples | Counts, model: Categorical) -> tuple[Any, Any,
             f"shape {tuple(lq.shape)}"
         )
         raise ValueError(msg)
-    size = lq.shape[0]
+    return _weighted_nll(lq, _indexed_counts(D, lq.shape[0]), model, 0)
+
+
+def _indexed_counts(D: Samples | Counts, size: int) -> np.ndarray[Any, Any]:
+    """The data's counts of the outcomes 0..size-1 of a probability vector."""
     cats, counts = _categories_and_counts(D)
     if cats is None:
         if counts.shape[0] != size:
@@ -155,12 +153,10 @@ def _nll_categorical(D: Samples | Counts, model: Categorical) -> tuple[Any, Any,
                 f"{size} probabilities"
             )
             raise ValueError(msg)
-        full = counts
-    else:
-        if cats.dtype.kind not in "iub":
-            raise _not_indices(cats.dtype)
-        full = _indices_against(cats.astype(np.intp), counts, None, np.zeros(size))[0]
-    return _weighted_nll(lq, full, model, 0)
+        return counts
+    if cats.dtype.kind not in "iub":
+        raise _not_indices(cats.dtype)
+    return _indices_against(cats.astype(np.intp), counts, None, np.zeros(size))[0]
 
 
 def _not_indices(dtype: Any) -> TypeError:
@@ -268,18 +264,17 @@ def _kl_model_stderr(D: Samples | Counts, model: Any, label: str, se: Any, h_se:
         return (se**2 + h_se**2) ** 0.5
     if not _is_discrete(D):
         return _kl_model_stderr_knn(D, model, label, se, h_se)
-    cats, counts = _categories_and_counts(D)
     if isinstance(model, Categorical):
         lq = _to_plain(model.log_probs)
-        if cats is not None:
-            counts = _indices_against(cats.astype(np.intp), counts, None, np.zeros(lq.shape[0]))[0]
+        counts = _indexed_counts(D, lq.shape[0])
     else:
+        cats, counts = _categories_and_counts(D)
         if cats is None:
             return (se**2 + h_se**2) ** 0.5
         x = _in_library(cats, model.xp, model)
         lq = _to_plain(model.log_prob(x))
     with np.errstate(divide="ignore", invalid="ignore"):
-        _, kl_se = _counts_module().kl_model(counts, lq, label)
+        _, kl_se = _counts.kl_model(counts, lq, label)
     return model.xp.asarray(kl_se, dtype=se.dtype, device=model.device)
 
 
@@ -287,7 +282,7 @@ def _kl_model_stderr_knn(D: Samples | Counts, model: Any, label: str, se: Any, h
     """sd(-log q(x_i) - influence_i) / sqrt(n), the kNN entropy's influence per draw."""
     assert isinstance(D, Samples)
     method, _, k = label.partition("(k=")
-    influence = _knn_module().entropy_influence(D.values(), int(k[:-1]) if k else None, method)
+    influence = _knn.entropy_influence(D.values(), int(k[:-1]) if k else None, method)
     if influence is None or D.n < 2:
         return (se**2 + h_se**2) ** 0.5
     x = _in_library(D.data, model.xp, model)
@@ -299,8 +294,6 @@ def _kl_model_stderr_knn(D: Samples | Counts, model: Any, label: str, se: Any, h
 
 
 def _to_plain(a: Any) -> np.ndarray[Any, Any]:
-    from ._data import _to_numpy
-
     return np.asarray(_to_numpy(a), dtype=np.float64)
 
 
@@ -312,12 +305,13 @@ def _draws(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
     if rng is not None and not isinstance(rng, np.random.Generator):
         # a stream of its own: data drawn with default_rng(seed) must not equal these draws
         rng = np.random.default_rng(np.random.SeedSequence(rng, spawn_key=(1,)))
-    x = model.sample(n, rng=rng)
     if isinstance(model, Distribution) and model.batch_shape:
-        msg = "against data, the model must be one distribution (batch shape ()); found " + str(
-            model.batch_shape
+        msg = (
+            "against data, the model must be one distribution (batch shape ()); found "
+            f"{model.batch_shape}"
         )
         raise ValueError(msg)
+    x = model.sample(n, rng=rng)
     if isinstance(like, Samples) and like.bins is not None:
         return Samples(x, bins=like.bins)
     return Samples(x, discrete=_is_discrete(like))

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from ._array_api import Namespace
-from ._data import Counts, Samples, align_counts, binned_counts, has_missing
+from ._data import Counts, Samples, _key, align_counts, binned_counts, has_missing
+from ._estimators import _counts, _knn
 from ._estimators._common import choose
 
 __all__ = ["is_data"]
@@ -29,18 +30,6 @@ _TABLE = {"cross_entropy": "CROSS_ENTROPY", "kl_divergence": "KL", "js_divergenc
 
 def is_data(x: Any) -> bool:
     return isinstance(x, Samples | Counts)
-
-
-def _counts_module() -> Any:
-    import importlib
-
-    return importlib.import_module("._estimators._counts", __package__)
-
-
-def _knn_module() -> Any:
-    import importlib
-
-    return importlib.import_module("._estimators._knn", __package__)
 
 
 def _table(module: Any, measure: str, what: str) -> tuple[dict[str, Any], str]:
@@ -98,14 +87,14 @@ def _entropy(
     if isinstance(D, Counts) or D.discrete:
         if k is not None:
             _refuse("k", k, "it is the number of neighbours of continuous draws")
-        table, default = _table(_counts_module(), "entropy", "counts")
+        table, default = _table(_counts, "entropy", "counts")
         name = method or default
         if isinstance(D, Samples) and _has_nan(D):
             return math.nan, math.nan, name
         counts = D.counts if isinstance(D, Counts) else D.counts()[1]
         v, se = choose(name, table, "entropy from counts or discrete samples")(counts)
         return float(v), float(se), name
-    table, default = _table(_knn_module(), "entropy", "continuous samples")
+    table, default = _table(_knn, "entropy", "continuous samples")
     name = method or default
     if _has_nan(D):
         return math.nan, math.nan, _label(name, k)
@@ -181,7 +170,7 @@ def _align_by_name(
         if named is not None and named.dtype.kind in "iu":
             return _indices_against(cats_p, cp, cats_q, cq)
         return cp, cq
-    keys_p, keys_q = [_hashable(c) for c in cats_p], [_hashable(c) for c in cats_q]
+    keys_p, keys_q = [_key(c) for c in cats_p], [_key(c) for c in cats_q]
     union = list(dict.fromkeys(keys_p + keys_q))
     where = {key: i for i, key in enumerate(union)}
     ap, aq = np.zeros(len(union)), np.zeros(len(union))
@@ -214,12 +203,6 @@ def _indices_against(
     return (full, cq) if cats_p is not None else (cp, full)
 
 
-def _hashable(v: Any) -> Any:
-    if isinstance(v, np.ndarray):
-        return tuple(v.tolist())
-    return v.item() if isinstance(v, np.generic) else v
-
-
 def _two_data(
     measure: str,
     P: Samples | Counts,
@@ -237,14 +220,14 @@ def _two_data(
         if k is not None:
             _refuse("k", k, "it is the number of neighbours of continuous draws")
         cp, cq = _aligned_counts(P, Q)
-        table, default = _table(_counts_module(), measure, "counts")
+        table, default = _table(_counts, measure, "counts")
         # a pseudocount asks for the smoothed plug-in: the bias corrections assume raw counts
         name = method or ("plugin" if pseudocount else default)
         fn = choose(name, table, f"{_WHAT[measure]} from counts or discrete samples")
         if np.array_equal(cp, cq):  # the same data on both sides: P = Q exactly
             if measure != "cross_entropy":
                 return 0.0, 0.0, name
-            entropy = _counts_module().ENTROPY
+            entropy = _counts.ENTROPY
             v, se = entropy.get(name, entropy["zhang"])(cp)  # H(P, P) = H(P)
             return float(v), float(se), name
         v, se = fn(cp, cq, float(pseudocount))
@@ -269,7 +252,7 @@ def _two_data(
         raise ValueError(msg)
     if pseudocount:
         _refuse("pseudocount", pseudocount, "it smooths counts, not continuous draws")
-    table, default = _table(_knn_module(), measure, "continuous samples")
+    table, default = _table(_knn, measure, "continuous samples")
     name = method or default
     if _has_nan(P) or _has_nan(Q):
         return math.nan, math.nan, _label(name, k)

@@ -8,6 +8,7 @@ import array_api_compat
 import numpy as np
 
 from ._categorical import Categorical
+from ._data import Samples, _to_numpy
 from ._data_model import _Like
 from .distributions._base import Distribution
 from .distributions._scipy import _is_frozen, as_parametric
@@ -75,7 +76,7 @@ def nll(model: Any, data: Any, /) -> Any:
     >>> bool(np.isclose(nll(Normal(0.5, 2.0), x), -stats.norm(0.5, 2.0).logpdf(x).sum()))
     True
     """
-    x = getattr(data, "data", data) if _is_samples(data) else data
+    x = data.data if isinstance(data, Samples) else data
     if isinstance(model, Categorical):
         return _nll_categorical(model, x)
     try:
@@ -96,16 +97,6 @@ def nll(model: Any, data: Any, /) -> Any:
     dist, x = _same_library(dist, x)
     lp = dist.log_prob(_check_shape(dist, x))
     return -dist.xp.sum(lp, axis=0)
-
-
-def _is_samples(x: object) -> bool:
-    return type(x).__name__ == "Samples" and hasattr(x, "data")
-
-
-def _to_numpy(x: Any) -> np.ndarray[Any, Any]:
-    if hasattr(x, "detach"):
-        x = x.detach().cpu()
-    return np.asarray(x)
 
 
 def _same_library(dist: Distribution, x: Any) -> tuple[Distribution, Any]:
