@@ -183,3 +183,42 @@ def test_threaded_route_works_in_a_forked_child() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+_KNOBS_SCRIPT = """
+import numpy as np
+from infoloss import _numpy_kernels as k
+isa = getattr(k._ckernels, "isa", None)
+p = np.full((3, 4), 0.25)
+import infoloss
+print(isa, k._n_threads(), round(float(infoloss.entropy(p)[0]), 6))
+"""
+
+
+def _run_with_env(env: dict[str, str]) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", _KNOBS_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+def test_environment_knobs_hold_the_compiled_core_threads_and_simd() -> None:
+    # what CI's fallback runs rely on: the knobs really take effect in a fresh interpreter
+    off = _run_with_env({"INFOLOSS_DISABLE_COMPILED": "1", "INFOLOSS_NUM_THREADS": "1"})
+    assert off.returncode == 0, off.stderr
+    assert off.stdout.split()[:2] == ["None", "1"]
+    if ck is not None:
+        base = _run_with_env({"INFOLOSS_DISABLE_CPU_FEATURES": "AVX2 FMA"})
+        assert base.returncode == 0, base.stderr
+        assert base.stdout.split()[0] == "baseline"
+    bad = _run_with_env({"INFOLOSS_NUM_THREADS": "zero"})
+    assert bad.returncode != 0
+    assert "INFOLOSS_NUM_THREADS must be a whole number >= 1, found 'zero'" in bad.stderr

@@ -20,8 +20,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CHUNK 1024
@@ -168,11 +170,27 @@ static RowsFn ROWS_F[] = {rows_entropy_f_base, rows_cross_f_base, rows_kl_f_base
 static LogFn LOG = log_loop_base;
 static const char *ISA = "baseline";
 
+/* INFOLOSS_DISABLE_CPU_FEATURES, like NumPy's NPY_DISABLE_CPU_FEATURES: naming AVX2 or FMA
+ * (any case, any separator) holds the kernels to the baseline, e.g. to test that results do not
+ * depend on the processor's SIMD level. */
+static int fast_disabled(void)
+{
+    const char *env = getenv("INFOLOSS_DISABLE_CPU_FEATURES");
+    char buf[256];
+    size_t i;
+    if (!env)
+        return 0;
+    for (i = 0; env[i] && i < sizeof buf - 1; i++)
+        buf[i] = (char)toupper((unsigned char)env[i]);
+    buf[i] = '\0';
+    return strstr(buf, "AVX2") != NULL || strstr(buf, "FMA") != NULL;
+}
+
 static void pick_kernels(void)
 {
 #if IL_DISPATCH
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !fast_disabled()) {
         RowsFn d[] = {rows_entropy_d_fast, rows_cross_d_fast, rows_kl_d_fast, rows_js_d_fast};
         RowsFn f[] = {rows_entropy_f_fast, rows_cross_f_fast, rows_kl_f_fast, rows_js_f_fast};
         memcpy(ROWS_D, d, sizeof d);

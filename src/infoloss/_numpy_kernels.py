@@ -23,6 +23,7 @@ anyway. A row whose result comes out non-finite for another reason (``p / q`` ov
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import os
@@ -33,11 +34,14 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-_ckernels: Any
-try:  # the optional compiled core (setup.py builds it where a C compiler is at hand)
-    _ckernels = importlib.import_module("infoloss._ckernels")
-except ImportError:  # pragma: no cover - the tests run the NumPy kernels by monkeypatching
-    _ckernels = None
+# Two environment variables, read once at import, let a user (and CI) run what a machine without
+# a C compiler or with one core would run: INFOLOSS_DISABLE_COMPILED=1 skips the compiled core;
+# INFOLOSS_NUM_THREADS=N caps the threads infoloss starts (kernels, closed forms, kNN queries).
+_ckernels: Any = None
+if os.environ.get("INFOLOSS_DISABLE_COMPILED", "").strip() not in ("1", "true", "yes"):
+    # the optional compiled core (setup.py builds it where a C compiler is at hand)
+    with contextlib.suppress(ImportError):
+        _ckernels = importlib.import_module("infoloss._ckernels")
 
 __all__ = ["MEASURES", "run"]
 
@@ -49,12 +53,25 @@ _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
 
+def _thread_cap() -> int | None:
+    value = os.environ.get("INFOLOSS_NUM_THREADS", "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        msg = f"INFOLOSS_NUM_THREADS must be a whole number >= 1, found {value!r}"
+        raise ValueError(msg)
+    return int(value)
+
+
+_THREAD_CAP = _thread_cap()
+
+
 def _n_threads() -> int:
     try:
         n = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         n = os.cpu_count() or 1
-    return max(1, min(n, 32))
+    return max(1, min(n, 32, _THREAD_CAP or n))
 
 
 def _get_pool() -> ThreadPoolExecutor:
