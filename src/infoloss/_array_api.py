@@ -20,6 +20,7 @@ Array: TypeAlias = Any
 Namespace: TypeAlias = Any
 
 __all__ = [
+    "TRACER_ERRORS",
     "Array",
     "Namespace",
     "as_float",
@@ -146,17 +147,82 @@ def logsumexp(x: Array, xp: Namespace, axes: tuple[int, ...], keepdims: bool = F
 
 
 def log_softmax(x: Array, xp: Namespace, axes: tuple[int, ...]) -> Array:
-    """Normalised log-probabilities from logits, in log space.
+    """Normalised log-probabilities from logits, in log space, with one rule for infinities.
 
     ``(x - m) - log(sum(exp(x - m)))``: subtracting the small log-sum last keeps full
     precision where the logits are large (``x - logsumexp(x)`` would round at ``|x|``).
     PyTorch and JAX use their own fused kernel of the same formula.
+
+    Infinite logits follow the limit of a logit growing without bound, the rule of every
+    categorical model in infoloss (`Categorical(logits=...)` and `infoloss.losses` alike):
+
+    * ``-inf`` is probability 0 (log-probability ``-inf``);
+    * a row with exactly one ``+inf`` is the point mass on it: log-probability 0 there,
+      ``-inf`` elsewhere (the limit of ``softmax([c, ...])`` as ``c -> +inf``);
+    * a row with two or more ``+inf`` has no limit (it depends on how they grow), and a row
+      of ``-inf`` only has no mass to normalise: NaN in both cases;
+    * NaN anywhere in a row makes the row NaN.
+
+    The cost on the usual path is one reduction (the row maxima, which the plain formula
+    needs anyway) and one check of it; rows with an infinite maximum take the "double where"
+    route, whose gradients are finite (zero) for the logits of the limit rows.
     """
     native = _native_log_softmax(xp, axes)
-    if native is not None:
-        return native(x)
-    shifted, _ = _shifted(x, xp, axes)
+    if math.prod(x.shape[a] for a in axes) == 0:  # nothing to normalise (and no max to take)
+        return native(x) if native is not None else x
+    m = xp.max(x, axis=axes, keepdims=True)
+    if _known_false(xp.any(xp.isinf(m)), xp):  # no +inf logit, no row of -inf only
+        if native is not None:
+            return native(x)
+        return _log_softmax_shifted(x, m, xp, axes)
+    return _log_softmax_limits(x, xp, axes, native)
+
+
+def _log_softmax_shifted(x: Array, m: Array, xp: Namespace, axes: tuple[int, ...]) -> Array:
+    """The plain formula for rows with a finite maximum ``m``."""
+    if hasattr(m, "detach"):  # the shift is a constant: no gradient flows through it
+        m = m.detach()
+    shifted = x - m
     return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axes, keepdims=True))
+
+
+def _log_softmax_limits(x: Array, xp: Namespace, axes: tuple[int, ...], native: Any) -> Array:
+    """`log_softmax` where some rows hold ``+inf`` or only ``-inf``: the limits, branch-free."""
+    top = x == xp.inf
+    tops = xp.sum(xp.astype(top, xp.int32), axis=axes, keepdims=True)
+    dead = xp.all(x == -xp.inf, axis=axes, keepdims=True)
+    one, undefined = tops == 1, (tops > 1) | dead
+    zero = xp.zeros_like(x)
+    safe = xp.where(one | undefined, zero, x)  # double where: no inf - inf, finite gradients
+    if native is not None:
+        logp = native(safe)
+    else:
+        m = xp.max(safe, axis=axes, keepdims=True)
+        logp = _log_softmax_shifted(safe, xp.where(xp.isfinite(m), m, xp.zeros_like(m)), xp, axes)
+    point = xp.where(top, zero, xp.full_like(x, -xp.inf))
+    return xp.where(one, point, xp.where(undefined, xp.full_like(x, xp.nan), logp))
+
+
+def _known_false(flag: Array, xp: Namespace) -> bool:
+    """True when the 0-d boolean ``flag`` is known to be False; False when it is True or
+    cannot be read (traced under ``jax.jit`` or ``torch.compile``: take the general route)."""
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
+        if compiling is not None and compiling():
+            return False
+    try:
+        return not bool(flag)
+    except Exception as exc:  # jax's tracer errors, whose classes vary between versions
+        if type(exc).__name__ in TRACER_ERRORS:
+            return False
+        raise
+
+
+TRACER_ERRORS = frozenset(
+    {"ConcretizationTypeError", "TracerBoolConversionError", "TracerIntegerConversionError"}
+)
 
 
 def _native_log_softmax(xp: Namespace, axes: tuple[int, ...]) -> Any:

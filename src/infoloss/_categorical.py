@@ -28,7 +28,10 @@ class Categorical:
         Probabilities, non-negative, summing to 1 along `axis`.
     logits : array_like, optional
         Unnormalised log-probabilities: ``softmax(logits)`` along `axis` are the
-        probabilities. ``-inf`` means probability 0.
+        probabilities. ``-inf`` means probability 0; one ``+inf`` in a distribution is the
+        limit of that logit growing without bound, the point mass on its outcome; two or
+        more ``+inf``, or ``-inf`` everywhere, have no limit and give NaN (the rule of
+        `infoloss.losses.softmax_cross_entropy`).
     log_probs : array_like, optional
         Normalised log-probabilities: ``logsumexp(log_probs) == 0`` along `axis`.
     axis : int or tuple of ints, default -1
@@ -256,6 +259,7 @@ class Categorical:
         if hasattr(p, "detach"):
             p = p.detach().cpu()
         p = np.moveaxis(np.asarray(p, dtype=np.float64), axis, -1)
+        _refuse_nan(p, self._name, self._form)
         cdf = np.cumsum(p, axis=-1)
         u = np.random.default_rng(rng).random((*shape, *p.shape[:-1], 1)) * cdf[..., -1:]
         idx = np.minimum((u > cdf).sum(-1), p.shape[-1] - 1)  # inverse CDF
@@ -272,7 +276,7 @@ class Categorical:
         """(form, array), the event axes moved to the end in their order.
 
         Logits come back normalised, as form ``"logits"``: log-probabilities whose rows are
-        all NaN wherever a logit was NaN (the log-sum spreads it).
+        all NaN wherever a logit was NaN or the row has no limit (see `log_softmax`).
         """
         x = self._value
         if self._form == "logits":
@@ -282,6 +286,22 @@ class Categorical:
         if order != list(range(n)):
             x = self.xp.permute_dims(x, tuple(order))
         return self._form, x
+
+
+def _refuse_nan(p: Any, name: str, form: str) -> None:
+    """A draw is an outcome index: a distribution with NaN probabilities has none to give."""
+    nan = np.isnan(p).any(axis=-1)
+    if nan.any():
+        row = tuple(int(i) for i in np.argwhere(nan)[0])
+        where = f" row {row}" if row else ""
+        why = "a NaN entry"
+        if form == "logits":
+            why += ", or logits with no limit: two or more +inf, or -inf only"
+        msg = (
+            f"`{name}`{where} gives NaN probabilities ({why}); a distribution with NaN "
+            "probabilities has no outcome to draw"
+        )
+        raise ValueError(msg)
 
 
 def _normalized(x: Array, xp: Namespace, form: str, axes: tuple[int, ...], name: str) -> Array:

@@ -19,7 +19,6 @@ from ._array_api import Namespace
 from ._categorical import Categorical
 from ._data import Counts, Samples, _to_numpy
 from ._data_routes import (
-    _WHAT,
     _categories_and_counts,
     _entropy,
     _indices_against,
@@ -27,6 +26,7 @@ from ._data_routes import (
 )
 from ._estimate import Estimate
 from ._estimators import _counts, _knn
+from ._validation import MEASURE_NAMES
 from .distributions._base import Distribution
 from .distributions._scipy import as_parametric
 
@@ -191,15 +191,15 @@ def _kinds_match(D: Samples | Counts, model: Any, measure: str) -> None:
     name = type(model).__name__
     if data_discrete:
         msg = (
-            f"{_WHAT[measure]} between discrete data and a continuous model ({name}) compares "
-            "a probability mass with a density, and is not defined; to treat the data as real "
-            "numbers, pass Samples(x, discrete=False)"
+            f"{MEASURE_NAMES[measure]} between discrete data and a continuous model ({name}) "
+            "compares a probability mass with a density, and is not defined; to treat the data "
+            "as real numbers, pass Samples(x, discrete=False)"
         )
     else:
         msg = (
-            f"{_WHAT[measure]} between continuous data and a discrete model ({name}) compares "
-            "a density with a probability mass, and is not defined; for whole-number data "
-            "pass Samples(x, discrete=True)"
+            f"{MEASURE_NAMES[measure]} between continuous data and a discrete model ({name}) "
+            "compares a density with a probability mass, and is not defined; for whole-number "
+            "data pass Samples(x, discrete=True)"
         )
     raise TypeError(msg)
 

@@ -16,15 +16,10 @@ from ._array_api import Namespace
 from ._data import Counts, Samples, _key, align_counts, binned_counts, has_missing
 from ._estimators import _counts, _knn
 from ._estimators._common import choose
+from ._validation import MEASURE_NAMES
 
 __all__ = ["is_data"]
 
-_WHAT = {
-    "entropy": "entropy",
-    "cross_entropy": "cross-entropy",
-    "kl_divergence": "KL divergence",
-    "js_divergence": "Jensen-Shannon divergence",
-}
 _TABLE = {"cross_entropy": "CROSS_ENTROPY", "kl_divergence": "KL", "js_divergence": "JS"}
 
 
@@ -36,7 +31,7 @@ def _table(module: Any, measure: str, what: str) -> tuple[dict[str, Any], str]:
     name = "ENTROPY" if measure == "entropy" else _TABLE[measure]
     table = getattr(module, name, None)
     if not table:
-        msg = f"{_WHAT[measure]} is not estimated from {what} yet"
+        msg = f"{MEASURE_NAMES[measure]} is not estimated from {what} yet"
         raise NotImplementedError(msg)
     return table, getattr(module, f"DEFAULT_{name}", next(iter(table)))
 
@@ -223,7 +218,7 @@ def _two_data(
         table, default = _table(_counts, measure, "counts")
         # a pseudocount asks for the smoothed plug-in: the bias corrections assume raw counts
         name = method or ("plugin" if pseudocount else default)
-        fn = choose(name, table, f"{_WHAT[measure]} from counts or discrete samples")
+        fn = choose(name, table, f"{MEASURE_NAMES[measure]} from counts or discrete samples")
         if np.array_equal(cp, cq):  # the same data on both sides: P = Q exactly
             if measure != "cross_entropy":
                 return 0.0, 0.0, name
@@ -256,7 +251,7 @@ def _two_data(
     name = method or default
     if _has_nan(P) or _has_nan(Q):
         return math.nan, math.nan, _label(name, k)
-    fn = choose(name, table, f"{_WHAT[measure]} from continuous samples")
+    fn = choose(name, table, f"{MEASURE_NAMES[measure]} from continuous samples")
     x, y = P.values(), Q.values()
     if x.shape == y.shape and np.array_equal(x, y):
         # one sample against itself: P = Q exactly, whatever the estimator (whose neighbour

@@ -9,7 +9,7 @@ import array_api_compat
 import numpy as np
 
 from . import _discrete  # noqa: F401  (registers the Categorical entries)
-from ._array_api import Array, Namespace, namespace, to_output
+from ._array_api import TRACER_ERRORS, Array, Namespace, namespace, to_output
 from ._categorical import Categorical
 from ._data_measures import data_measure, is_data
 from ._estimate import Estimate
@@ -27,8 +27,8 @@ axis : int or tuple of ints, default -1
         The axis along which plain arrays hold a distribution; a tuple makes a joint
         distribution over several axes. A `Categorical` carries its own axis.
     base : None, float or {"nats", "bits", "hartleys"}, optional
-        Logarithm base of the result: None (nats), 2 (bits), 10 (hartleys) or any positive
-        number other than 1.
+        Logarithm base of the result: None (nats), 2 (bits), 10 (hartleys) or any finite
+        number > 1 (a base below 1 would flip the sign of the result: refused).
     keepdims : bool, default False
         Keep the reduced axes as axes of size one, as NumPy reductions do.
     validate : bool, default True
@@ -201,7 +201,7 @@ def _compute(
     try:
         res = fn(*dists)
     except TypeError as exc:  # jax.jit: the checks need values that tracing does not have
-        if type(exc).__name__ in _TRACER_ERRORS:
+        if type(exc).__name__ in TRACER_ERRORS:
             msg = (
                 "the inputs are traced (jax.jit or similar), so their values cannot be checked: "
                 "pass validate=False (the formula is then applied to the numbers as given)"
@@ -211,11 +211,6 @@ def _compute(
     if keepdims:
         res = _keepdims(res, dists[0], xp)
     return _in_units(res, factor, sqrt, xp)
-
-
-_TRACER_ERRORS = frozenset(
-    {"ConcretizationTypeError", "TracerBoolConversionError", "TracerIntegerConversionError"}
-)
 
 
 def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
@@ -234,8 +229,9 @@ def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
         return Estimate(to_output(value, xp), to_output(se, xp), res.method, res.n)
     if factor is not None:
         res = res / factor
-    if sqrt:
-        res = xp.sqrt(res)
+    if sqrt:  # double where: at JS == 0 (p == q) the value is 0 and the gradient 0, not NaN
+        zero = res == 0
+        res = xp.where(zero, xp.zeros_like(res), xp.sqrt(xp.where(zero, xp.ones_like(res), res)))
     return to_output(res, xp)
 
 

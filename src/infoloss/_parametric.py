@@ -19,6 +19,7 @@ from . import _numpy_kernels
 from ._array_api import LN2, Array, Namespace, is_numpy
 from ._estimate import Estimate
 from ._registry import lookup
+from ._validation import MEASURE_NAMES
 from .distributions._base import Distribution
 
 __all__ = ["METHODS", "NoClosedFormError", "parametric_measure"]
@@ -87,6 +88,24 @@ def _no_closed_form(measure: str, P: Distribution, Q: Distribution | None) -> No
         "infoloss.register_kl"
     )
     return NoClosedFormError(msg)
+
+
+def _same_kind(measure: str, P: Distribution, Q: Distribution) -> None:
+    """A pmf and a density have no cross-entropy, KL or JS between them, by any method.
+
+    The notion of kind is the families' own `discrete` flag, the one the data-vs-model routes
+    check too (a Monte Carlo mean of ``log p(x) - log q(x)`` would be finite, and meaningless).
+    """
+    if bool(P.discrete) == bool(Q.discrete):
+        return
+    kind = {True: "discrete", False: "continuous"}
+    what = "a pmf and a density" if P.discrete else "a density and a pmf"
+    msg = (
+        f"`p` is a {kind[bool(P.discrete)]} distribution ({type(P).__name__}) and `q` a "
+        f"{kind[bool(Q.discrete)]} one ({type(Q).__name__}): {MEASURE_NAMES[measure]} between "
+        f"{what} is undefined"
+    )
+    raise TypeError(msg)
 
 
 # -------------------------------------------------------------------------------- Monte Carlo
@@ -160,6 +179,8 @@ def parametric_measure(
 def _parametric_measure(
     measure: str, P: Distribution, Q: Distribution | None, *, method: str, n: int, rng: Any
 ) -> Array | Estimate:
+    if Q is not None:
+        _same_kind(measure, P, Q)
     if Q is not None and Q.xp is not P.xp:
         if Q._scalars:  # Normal(0, 1) next to torch parameters: a torch Normal(0, 1)
             Q = Q._like(P)

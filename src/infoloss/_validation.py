@@ -14,35 +14,43 @@ import numpy as np
 from ._array_api import Array, Namespace
 
 __all__ = [
+    "MEASURE_NAMES",
     "check_log_probs",
     "check_probs",
     "log_base",
     "sum_tolerance",
 ]
 
+MEASURE_NAMES = {  # the measures' names in messages
+    "entropy": "entropy",
+    "cross_entropy": "cross-entropy",
+    "kl_divergence": "KL divergence",
+    "js_divergence": "Jensen-Shannon divergence",
+}
 _NAMED_BASES = {"nats": math.e, "bits": 2.0, "hartleys": 10.0, "bans": 10.0, "dits": 10.0}
+_BASE_NAMES = ", ".join(f'"{k}"' for k in _NAMED_BASES)
 
 
 def log_base(base: object) -> float | None:
     """``log(base)``, the divisor that turns nats into ``base`` units; None for nats.
 
-    ``base`` is None or ``"nats"`` (natural log), ``"bits"`` (2), ``"hartleys"`` (10) or any
-    positive finite real number other than 1.
+    ``base`` is None or ``"nats"`` (natural log), ``"bits"`` (2), ``"hartleys"`` / ``"bans"`` /
+    ``"dits"`` (10) or a finite real number > 1. A base in (0, 1) would flip the sign of every
+    measure (an entropy below 0, a KL below 0), so it is refused with the rest.
     """
     if base is None:
         return None
     if isinstance(base, str):
         if base not in _NAMED_BASES:
-            names = ", ".join(f'"{k}"' for k in _NAMED_BASES)
-            msg = f"`base` must be a positive number or one of {names}; found {base!r}"
+            msg = f"`base` must be a number > 1 or one of {_BASE_NAMES}; found {base!r}"
             raise ValueError(msg)
         return None if base == "nats" else math.log(_NAMED_BASES[base])
     if isinstance(base, bool) or not isinstance(base, int | float | np.integer | np.floating):
-        msg = f"`base` must be None, a positive real number or a unit name; found {base!r}"
+        msg = f"`base` must be None, a real number > 1 or one of {_BASE_NAMES}; found {base!r}"
         raise TypeError(msg)
     b = float(base)
-    if not (math.isfinite(b) and b > 0 and b != 1):
-        msg = f"`base` must be a positive finite number other than 1; found {base!r}"
+    if not (math.isfinite(b) and b > 1):
+        msg = f"`base` must be a finite number > 1 or one of {_BASE_NAMES}; found {base!r}"
         raise ValueError(msg)
     return None if b == math.e else math.log(b)
 

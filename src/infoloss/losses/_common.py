@@ -21,8 +21,8 @@ reduction : {"mean", "sum", "none"}, default "mean"
         (a weighted average where a function says so). Never an average over classes, labels
         or the components of one example.
     base : None, float or {"nats", "bits", "hartleys"}, optional
-        Logarithm base of the result: None (nats), 2 (bits), 10 (hartleys) or any positive
-        number other than 1.
+        Logarithm base of the result: None (nats), 2 (bits), 10 (hartleys) or any finite
+        number > 1 (a base below 1 would flip the sign of the result: refused).
     validate : bool, default True
         Check the values of the inputs (ranges, sums). ``False`` skips these data-dependent
         checks, for speed and inside ``jax.jit`` / ``torch.compile``; shapes are always

@@ -94,23 +94,6 @@ def _index_dtype(t: Array, xp: Namespace) -> Any:
     return info().default_dtypes(device=array_api_compat.device(t))["indexing"]
 
 
-def _log_softmax_limit(z: Array, xp: Namespace) -> Array:
-    """``log_softmax`` over the last axis, with the limit for one ``+inf`` logit in a row.
-
-    A row with exactly one ``+inf`` logit is the point mass on that class: log-probability 0
-    there, ``-inf`` elsewhere (``log_softmax`` alone gives NaN from ``inf - inf``). Two or
-    more ``+inf`` logits have no limit (it depends on how they grow): NaN. The "double
-    where" keeps the gradients of the other rows finite.
-    """
-    top = xp.isinf(z) & (z > 0)
-    tops = xp.sum(xp.astype(top, xp.int32), axis=-1, keepdims=True)
-    one, many = tops == 1, tops > 1
-    zero = xp.zeros_like(z)
-    logp = log_softmax(xp.where(one | many, zero, z), xp, (z.ndim - 1,))
-    point = xp.where(top, zero, xp.full_like(z, -xp.inf))
-    return xp.where(one, point, xp.where(many, xp.full_like(z, xp.nan), logp))
-
-
 def _gather(logp: Array, t: Array, xp: Namespace) -> Array:
     """``logp[..., t]`` along the last axis: a gather, or a one-hot sum where there is none."""
     if hasattr(xp, "take_along_axis"):
@@ -255,7 +238,7 @@ def softmax_cross_entropy(
     (ax,) = normalize_axis(axis, z.ndim)
     device = array_api_compat.device(z)
     t = _array(target, "target", xp, device)
-    logp = _log_softmax_limit(_class_last(z, ax, xp), xp)
+    logp = log_softmax(_class_last(z, ax, xp), xp, (z.ndim - 1,))  # +inf: the limit
     n = logp.shape[-1]
     w = None if weight is None else _class_weight(weight, n, logp, xp, validate)
     if ignore_index is not None and (
@@ -298,7 +281,8 @@ def distillation_kl(
     Parameters
     ----------
     student_logits, teacher_logits : array_like
-        Logits of the same shape, the classes along `axis`; ``-inf`` is probability 0.
+        Logits of the same shape, the classes along `axis`; ``-inf`` is probability 0, and
+        ``+inf`` follows the limit rule of `softmax_cross_entropy`.
     temperature : float, default 1
         :math:`T > 0`; both logits are divided by it before the softmax (higher is softer).
     axis : int, default -1
