@@ -205,19 +205,29 @@ def _log_softmax_limits(x: Array, xp: Namespace, axes: tuple[int, ...], native: 
 
 def _known_false(flag: Array, xp: Namespace) -> bool:
     """True when the 0-d boolean ``flag`` is known to be False; False when it is True or
-    cannot be read (traced under ``jax.jit`` or ``torch.compile``: take the general route)."""
+    cannot be read (traced under ``jax.jit`` or ``torch.compile``: take the general route),
+    and False on an accelerator, where reading it would make the host wait for the device."""
     if array_api_compat.is_torch_namespace(xp):
         import torch
 
         compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
-        if compiling is not None and compiling():
+        if (compiling is not None and compiling()) or flag.device.type != "cpu":
             return False
+    if array_api_compat.is_jax_array(flag) and not _on_cpu_jax(flag):
+        return False
     try:
         return not bool(flag)
     except Exception as exc:  # jax's tracer errors, whose classes vary between versions
         if type(exc).__name__ in TRACER_ERRORS:
             return False
         raise
+
+
+def _on_cpu_jax(a: Array) -> bool:
+    try:
+        return all(d.platform == "cpu" for d in a.devices())
+    except Exception:  # a tracer has no devices: the caller's bool() then reports it
+        return True
 
 
 TRACER_ERRORS = frozenset(
