@@ -9,6 +9,7 @@ import numpy as np
 from .._array_api import Array, Namespace
 from .._registry import register_kl
 from ._base import Distribution, LocationScale, positive
+from ._dirichlet import kl_concentrations
 from ._gamma import (
     Chi2,
     Exponential,
@@ -17,6 +18,7 @@ from ._gamma import (
 )
 from ._scipy import scipy_name
 from ._special import betaln, clamp0, digamma, inf_like, lgamma, xlogy
+from ._stable import log_ratio
 
 __all__ = ["Beta", "Uniform"]
 
@@ -218,22 +220,19 @@ def _kl_beta_beta(p: Beta, q: Beta) -> Array:
     # KL = log B(a_q, b_q) - log B(a_p, b_p) + (a_p - a_q) ψ(a_p) + (b_p - b_q) ψ(b_p)
     #      + (a_q - a_p + b_q - b_p) ψ(a_p + b_p)
     # (e.g. Wikipedia, "Beta distribution", section "Kullback–Leibler divergence"; it follows
-    # from E[log X] = ψ(a) - ψ(a + b), E[log(1 - X)] = ψ(b) - ψ(a + b))
+    # from E[log X] = ψ(a) - ψ(a + b), E[log(1 - X)] = ψ(b) - ψ(a + b)): the Dirichlet KL with
+    # two categories, computed without cancellation by `kl_concentrations`
     xp = p.xp
-    t1 = betaln(q.a, q.b, xp) - betaln(p.a, p.b, xp)
-    t2 = (p.a - q.a) * digamma(p.a, xp)
-    t3 = (p.b - q.b) * digamma(p.b, xp)
-    t4 = (q.a - p.a + q.b - p.b) * digamma(p.a + p.b, xp)
-    return clamp0(t1 + t2 + t3 + t4, xp)
+    return kl_concentrations(xp.stack([p.a, p.b], axis=-1), xp.stack([q.a, q.b], axis=-1), xp)
 
 
 @register_kl(Uniform, Uniform)
 def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Array:
     # KL = log(w_q / w_p) when [l_p, h_p] ⊂ [l_q, h_q], +inf otherwise (direct integration:
-    # log p - log q is the constant log(w_q / w_p) on P's support)
+    # log p - log q is the constant log(w_q / w_p) on P's support; `log_ratio`: log1p when close)
     xp = p.xp
     inside = (q.loc <= p.loc) & (p.high <= q.high)
-    kl = clamp0(xp.log(q.scale) - xp.log(p.scale), xp)
+    kl = clamp0(log_ratio(q.scale, p.scale, xp), xp)
     return xp.where(inside, kl, xp.inf * xp.ones_like(kl))
 
 

@@ -32,7 +32,8 @@ from ._discrete_base import (
     _sum_terms,
 )
 from ._scipy import require_loc_zero, scipy_name
-from ._special import clamp0, lgamma, xlogy
+from ._special import clamp0, digamma, lgamma, xlogy
+from ._stable import kl_div, lgamma_bregman, log_ratio
 from ._trials import Binomial
 
 __all__ = ["Multinomial", "NegativeBinomial", "Poisson"]
@@ -270,11 +271,9 @@ def _from_scipy_multinomial(params: dict[str, Any]) -> Multinomial:
 @register_kl(Poisson, Poisson)
 def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Array:
     # log P(x)/Q(x) = x log(mu_p/mu_q) - mu_p + mu_q and E_P[X] = mu_p, so
-    # KL = mu_p log(mu_p/mu_q) - mu_p + mu_q (e.g. Cover & Thomas 2006; PyTorch's kl.py)
-    xp = p.xp
-    t1 = xlogy(p.mu, p.mu, xp) - xlogy(p.mu, q.mu, xp)
-    t2 = q.mu - p.mu
-    return clamp0(t1 + t2, xp)
+    # KL = mu_p log(mu_p/mu_q) - mu_p + mu_q (e.g. Cover & Thomas 2006; PyTorch's kl.py), i.e.
+    # kl_div(mu_p, mu_q) = -mu_p log1pmx((mu_q - mu_p) / mu_p) near mu_p == mu_q: no cancellation
+    return clamp0(kl_div(p.mu, q.mu, p.xp), p.xp)
 
 
 @register_kl(NegativeBinomial, NegativeBinomial)
@@ -282,20 +281,48 @@ def _kl_nbinom_nbinom(p: NegativeBinomial, q: NegativeBinomial) -> Array:
     # Same n: log P(x)/Q(x) = n log(p/q) + x log((1-p)/(1-q)) (the Gamma terms cancel) and
     # E_P[X] = n (1-p)/p, so KL = n [log(p/q) + ((1-p)/p) log((1-p)/(1-q))], n times the
     # geometric KL. Different n: the exact sum over P's support (truncated below 1e-20), +inf
-    # where Q is the point mass at 0 (p_Q = 1) and P is not.
+    # where Q is the point mass at 0 (p_Q = 1) and P is not; log P(x)/Q(x) from
+    # `_nbinom_log_ratio`, without cancellation when n_P and n_Q are close.
     xp = p.xp
     same = p.n * _kl_geom_terms(p.p, q.p, xp)
     equal = p.n == q.n
     if bool(xp.all(equal)):
         return clamp0(same, xp)
-    other = _inf_where((q.p == 1) & (p.p < 1), _kl_by_sum(p, q), xp)
+    other = _inf_where((q.p == 1) & (p.p < 1), _kl_by_sum(p, q, _nbinom_log_ratio(p, q)), xp)
     return clamp0(xp.where(equal, same, other), xp)
+
+
+def _nbinom_log_ratio(p: NegativeBinomial, q: NegativeBinomial) -> Any:
+    """``x -> log P(x) - log Q(x)``, written so that close parameters cancel nothing.
+
+    With ``n, m`` the two ``n``, ``a, b`` the two ``p`` and ``D`` the Bregman divergence of
+    log Γ (`lgamma_bregman`): ``log Γ(x+n)/Γ(n) - log Γ(x+m)/Γ(m) = -(m-n) (ψ(x+n) - ψ(n))
+    - D(x+n, x+m) + D(n, m)``, and ``n log a - m log b = n log(a/b) - (m-n) log b``.
+    """
+    xp, n, m, a, b = p.xp, p.n, q.n, p.p, q.p
+    dn = m - n
+    ok = (a < 1) & (b < 1)  # else x = 0 only (a = 1), or +inf set by the caller (b = 1)
+    one = xp.ones_like(a + b)
+
+    def log_ratio_at(x: Array) -> Array:
+        t_gamma = -dn * (digamma(x + n, xp) - digamma(n, xp))
+        t_gamma = t_gamma - lgamma_bregman(x + n, x + m, xp, diff=dn)
+        t_gamma = t_gamma + lgamma_bregman(n, m, xp, diff=dn)
+        diff = xp.where(ok, b - a, xp.zeros_like(one))
+        fail = log_ratio(xp.where(ok, 1.0 - a, one), xp.where(ok, 1.0 - b, one), xp, diff=diff)
+        t_fail = xp.where(ok & (x > 0), x * fail, xp.zeros_like(x))
+        return t_gamma + n * log_ratio(a, b, xp) - dn * xp.log(b) + t_fail
+
+    return log_ratio_at
 
 
 @register_kl(Multinomial, Multinomial)
 def _kl_multinomial_multinomial(p: Multinomial, q: Multinomial) -> Array:
     # Same n: log P(x)/Q(x) = sum_i x_i log(p_i/q_i) and E_P[X_i] = n p_i, so
     # KL = n sum_i p_i log(p_i/q_i). Different n: the supports {sum x = n} are disjoint: +inf.
+    # sum_i p_i log(p_i/q_i) = sum_i kl_div(p_i, q_i) + sum_i (p_i - q_i): terms >= 0 (no
+    # cancellation near p == q) and the difference of the sums, 0 for normalised p and q
+    # (exact when the differences p_i - q_i add up without rounding, as near p == q).
     xp = p.xp
     if p.event_shape != q.event_shape:
         msg = (
@@ -303,7 +330,7 @@ def _kl_multinomial_multinomial(p: Multinomial, q: Multinomial) -> Array:
             f"{p.event_shape[0]} and {q.event_shape[0]}"
         )
         raise ValueError(msg)
-    kl_c = xp.sum(xlogy(p.p, p.p, xp) - xlogy(p.p, q.p, xp), axis=-1)
+    kl_c = xp.sum(kl_div(p.p, q.p, xp), axis=-1) + xp.sum(p.p - q.p, axis=-1)
     n0 = p.n == 0
     kl = xp.where(n0, xp.zeros_like(kl_c), p.n * xp.where(n0, xp.zeros_like(kl_c), kl_c))
     return clamp0(_inf_where(p.n != q.n, kl, xp), xp)

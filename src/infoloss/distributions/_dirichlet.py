@@ -7,14 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from .._array_api import Array
+from .._array_api import Array, Namespace
 from .._registry import register_kl
 from ._base import Distribution, positive
 from ._multivariate_base import _event_size
 from ._scipy import scipy_name
 from ._special import clamp0, digamma, lgamma
+from ._stable import kl_div, lgamma_bregman_rest
 
-__all__ = ["Dirichlet"]
+__all__ = ["Dirichlet", "kl_concentrations"]
 
 
 # -------------------------------------------------------------------------------- Dirichlet
@@ -119,13 +120,31 @@ def _dirichlet_from_scipy(params: dict[str, Any]) -> Dirichlet:
 def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Array:
     # KL = log Γ(a0) - log Γ(b0) + Σ_j [log Γ(b_j) - log Γ(a_j)] + Σ_j (a_j - b_j)(ψ(a_j) - ψ(a0))
     # with a0 = Σ a_j, b0 = Σ b_j (Penny, "KL-divergences of Normal, Gamma, Dirichlet and
-    # Wishart densities", 2001, eq. 19): E_p[log x_j] = ψ(a_j) - ψ(a0).
-    xp = p.xp
+    # Wishart densities", 2001, eq. 19): E_p[log x_j] = ψ(a_j) - ψ(a0); computed without
+    # cancellation by `kl_concentrations`.
     _event_size(p, q, "number of categories")
-    a, b = p.alpha, q.alpha
-    a0, b0 = p._alpha0(), q._alpha0()
-    t_norm_p = lgamma(a0, xp) - xp.sum(lgamma(a, xp), axis=-1)
-    t_norm_q = lgamma(b0, xp) - xp.sum(lgamma(b, xp), axis=-1)
-    e_log_x = digamma(a, xp) - digamma(a0, xp)[..., None]
-    t_cross = xp.sum((a - b) * e_log_x, axis=-1)
-    return clamp0(t_norm_p - t_norm_q + t_cross, xp)
+    return kl_concentrations(p.alpha, q.alpha, p.xp)
+
+
+def kl_concentrations(a: Array, b: Array, xp: Namespace) -> Array:
+    """KL(Dirichlet(a) ‖ Dirichlet(b)) along the last axis, accurate however close ``a`` and ``b``.
+
+    The KL is the Bregman divergence of ``F(a) = Σ_j log Γ(a_j) - log Γ(a0)``: with ``D`` that
+    of ``log Γ``, ``KL = Σ_j D(b_j, a_j) - D(b0, a0)``. Each ``D`` is Stirling's part
+    ``kl_div(b, a)`` plus ``R`` (`lgamma_bregman_rest`); the Stirling parts, ``x log x - x`` being
+    homogeneous of degree 1, add up to ``b0 KL(b / b0 ‖ a / a0) = Σ_j kl_div(b_j, b0 a_j / a0)``
+    (two categorical laws, ``b0 a_j / a0 - b_j = a_j δ0 / a0 - δ_j`` with ``δ = b - a``), so
+
+    ``KL = Σ_j kl_div(b_j, b0 a_j / a0) + Σ_j R(a_j, δ_j) - R(a0, δ0)``,
+
+    a first sum of terms >= 0 that is the whole KL for large concentrations (where the
+    first-order terms of the textbook formula cancel by a factor ``a0``), and a second of
+    relative size ``1 / a0`` whose difference is harmless.
+    """
+    d = b - a
+    a0, b0, d0 = xp.sum(a, axis=-1), xp.sum(b, axis=-1), xp.sum(d, axis=-1)
+    frac = a / a0[..., None]
+    t_mean = xp.sum(kl_div(b, b0[..., None] * frac, xp, diff=frac * d0[..., None] - d), axis=-1)
+    t_each = xp.sum(lgamma_bregman_rest(a, b, xp, diff=d), axis=-1)
+    t_total = lgamma_bregman_rest(a0, b0, xp, diff=d0)
+    return clamp0(t_mean + t_each - t_total, xp)

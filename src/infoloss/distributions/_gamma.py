@@ -11,6 +11,7 @@ from .._registry import register_kl
 from ._base import Distribution, positive
 from ._scipy import require_loc_zero, scipy_name
 from ._special import clamp0, digamma, lgamma, xlogy
+from ._stable import kl_div, lgamma_bregman_rest
 
 __all__ = ["Chi2", "Exponential", "Gamma"]
 
@@ -242,11 +243,16 @@ def _kl_gamma_gamma(p: _GammaLike, q: _GammaLike) -> Array:
     # Shapes k, scales θ (every pair is a special case of Gamma–Gamma):
     # KL = (k_p - k_q) ψ(k_p) - log Γ(k_p) + log Γ(k_q) + k_q log(θ_q / θ_p) + k_p (θ_p/θ_q - 1)
     # (Penny, "KL divergences of Normal, Gamma, Dirichlet and Wishart densities", 2001, eq. 3,
-    # written with scales instead of rates)
+    # written with scales instead of rates). Its terms cancel near p == q (and, for large
+    # shapes, along equal means even when far apart). Splitting log Γ(k) as Stirling's
+    # (k - 1/2) log k - k + const plus the rest, the Stirling part of the shape terms joins the
+    # scale terms into k_q φ(m_p / m_q), φ(t) = t - 1 - log t, m = k θ the means, so
+    # KL = kl_div(k_q, k_q m_p / m_q) + R(k_p, k_q), R = `lgamma_bregman_rest` (the
+    # Bregman divergence of log Γ less kl_div(k_q, k_p)): two terms >= 0, nothing cancels.
+    # k_q m_p / m_q - k_q = k_p (θ_p - θ_q) / θ_q - (k_q - k_p) is passed exactly.
     xp = p.xp
     kp, kq, tp, tq = p._shape(), q._shape(), p._scale(), q._scale()
-    t1 = (kp - kq) * digamma(kp, xp)
-    t2 = lgamma(kq, xp) - lgamma(kp, xp)
-    t3 = kq * (xp.log(tq) - xp.log(tp))
-    t4 = kp * (tp / tq - 1.0)
-    return clamp0(t1 + t2 + t3 + t4, xp)
+    dk = kq - kp
+    t_mean = kl_div(kq, kp * (tp / tq), xp, diff=kp * ((tp - tq) / tq) - dk)
+    t_shape = lgamma_bregman_rest(kp, kq, xp, diff=dk)
+    return clamp0(t_mean + t_shape, xp)

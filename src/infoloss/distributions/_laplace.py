@@ -24,6 +24,7 @@ from ._gamma import (
 )
 from ._scipy import require_loc_zero, scipy_name
 from ._special import clamp0, inf_like, trigamma
+from ._stable import expm1mx, kl_div, log_ratio, scale_term
 
 __all__ = ["Laplace", "LogNormal"]
 
@@ -160,24 +161,26 @@ def _lognorm_from_scipy(params: dict[str, Any]) -> LogNormal:
 def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Array:
     # KL = log(b_q / b_p) + |μ_p - μ_q| / b_q + (b_p / b_q) exp(-|μ_p - μ_q| / b_p) - 1
     # (Gil, Alajaji & Hoseinzadeh, "Rényi divergence measures for commonly used univariate
-    # continuous distributions", Information Sciences 249, 2013, Table 3)
+    # continuous distributions", Information Sciences 249, 2013, Table 3). With r = b_p / b_q
+    # and z = |μ_p - μ_q| / b_p it is (r - 1 - log r) + r (exp(-z) - 1 + z): two terms >= 0,
+    # each computed without cancellation (no digits lost near p == q)
     xp = p.xp
-    d = xp.abs(p.loc - q.loc)
-    t1 = xp.log(q.scale) - xp.log(p.scale)
-    t2 = d / q.scale
-    t3 = (p.scale / q.scale) * xp.exp(-d / p.scale)
-    return clamp0(t1 + t2 + t3 - 1.0, xp)
+    r = p.scale / q.scale
+    t1 = kl_div(q.scale, p.scale, xp) / q.scale  # r - 1 - log r
+    t2 = r * expm1mx(-xp.abs(p.loc - q.loc) / p.scale, xp)
+    return clamp0(t1 + t2, xp)
 
 
 @register_kl(LogNormal, LogNormal)
 def _kl_lognormal_lognormal(p: LogNormal, q: LogNormal) -> Array:
     # KL is invariant under the bijection x -> log x, so it is KL(N(μ_p, s_p²) ‖ N(μ_q, s_q²))
     # = 1/2 (r - 1 - log r + ((μ_p - μ_q) / s_q)²), r = (s_p / s_q)², μ = log(scale)
-    # (Bishop, Pattern Recognition and Machine Learning, 2006, ex. 1.30)
+    # (Bishop, Pattern Recognition and Machine Learning, 2006, ex. 1.30); r - 1 - log r from
+    # `scale_term` and μ_p - μ_q = log(scale_p / scale_q) from `log_ratio` (log1p when close)
     xp = p.xp
-    r = (p.s / q.s) ** 2
-    t = ((xp.log(p.scale) - xp.log(q.scale)) / q.s) ** 2
-    return clamp0(0.5 * (r - 1.0 - xp.log(r) + t), xp)
+    t1 = scale_term(p.s, q.s, xp)
+    t2 = (log_ratio(p.scale, q.scale, xp) / q.s) ** 2
+    return clamp0(0.5 * (t1 + t2), xp)
 
 
 @register_kl(LogNormal, Exponential)

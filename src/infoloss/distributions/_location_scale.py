@@ -23,7 +23,8 @@ from ._shape import (
     _kl_weibull_weibull,
     _masked,
 )
-from ._special import clamp0, inf_like, lgamma
+from ._special import clamp0, inf_like
+from ._stable import expm1mx, kl_div, lgamma_bregman, scale_term
 
 __all__ = ["Cauchy", "Gumbel", "HalfNormal", "Logistic", "Rayleigh"]
 
@@ -88,11 +89,13 @@ def _cauchy_from_scipy(params: dict[str, Any]) -> Cauchy:
 def _kl_cauchy_cauchy(p: Cauchy, q: Cauchy) -> Array:
     # F. Chyzak and F. Nielsen, "A closed-form formula for the Kullback-Leibler divergence
     # between Cauchy distributions", arXiv:1905.10965 (2019):
-    # KL = log((g_p + g_q)^2 + (m_p - m_q)^2) - log(4 g_p g_q).
+    # KL = log((g_p + g_q)^2 + (m_p - m_q)^2) - log(4 g_p g_q)
+    #    = log1p(((g_p - g_q)^2 + (m_p - m_q)^2) / (4 g_p g_q)), as log1p of a sum of squares
+    # (no cancellation near p == q), each scaled by g_q first (no overflow for large scales).
     xp = p.xp
-    t1 = xp.log((p.scale + q.scale) ** 2 + (p.loc - q.loc) ** 2)
-    t2 = xp.log(4.0 * p.scale * q.scale)
-    return clamp0(t1 - t2, xp)
+    t1 = ((p.scale - q.scale) / q.scale) ** 2
+    t2 = ((p.loc - q.loc) / q.scale) ** 2
+    return clamp0(xp.log1p((t1 + t2) * (0.25 * q.scale / p.scale)), xp)
 
 
 # ----------------------------------------------------------------------------------- Gumbel
@@ -153,13 +156,16 @@ def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Array:
     # Gamma(1 + t) (exp(-z) ~ Exponential(1)). With r = b_p / b_q:
     # KL = log(1 / r) - gamma - 1 + (mu_p - mu_q) / b_q + gamma r
     #      + exp((mu_q - mu_p) / b_q) Gamma(1 + r)   (the same formula as torch's kl.py).
+    # Near p == q its terms cancel; with e = r - 1, log Gamma(2 + e) = (1 - gamma) e + D
+    # (D = `lgamma_bregman(2, 2 + e)`, psi(2) = 1 - gamma) and X = -d + (1 - gamma) e + D it is
+    # KL = (exp(X) - 1 - X) + (e - log1p(e)) + D: three terms >= 0, none cancelling.
     xp = p.xp
-    r = p.scale / q.scale
+    e = (p.scale - q.scale) / q.scale
     d = (p.loc - q.loc) / q.scale
-    t1 = -xp.log(r) - EULER_GAMMA - 1.0
-    t2 = d + EULER_GAMMA * r
-    t3 = xp.exp(-d + lgamma(1.0 + r, xp))
-    return clamp0(t1 + t2 + t3, xp)
+    t_gamma = lgamma_bregman(2.0 + xp.zeros_like(e), 2.0 + e, xp, diff=e)
+    t_exp = expm1mx(-d + (1.0 - EULER_GAMMA) * e + t_gamma, xp)
+    t_scale = kl_div(q.scale, p.scale, xp) / q.scale  # e - log1p(e)
+    return clamp0(t_exp + t_scale + t_gamma, xp)
 
 
 # --------------------------------------------------------------------------------- Logistic
@@ -274,10 +280,9 @@ def _halfnormal_from_scipy(params: dict[str, Any]) -> HalfNormal:
 @register_kl(HalfNormal, HalfNormal)
 def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Array:
     # Both are Normal(0, sigma) folded at 0, so the KL is that of the Normals with loc 0
-    # (Bishop, PRML, 2006, ex. 1.30): KL = 1/2 (r - 1 - log r), r = (sigma_p / sigma_q)^2.
-    xp = p.xp
-    r = (p.scale / q.scale) ** 2
-    return clamp0(0.5 * (r - 1.0 - xp.log(r)), xp)
+    # (Bishop, PRML, 2006, ex. 1.30): KL = 1/2 (r - 1 - log r), r = (sigma_p / sigma_q)^2
+    # (`scale_term`: no cancellation near r = 1).
+    return clamp0(0.5 * scale_term(p.scale, q.scale, p.xp), p.xp)
 
 
 # --------------------------------------------------------------------------------- Rayleigh
@@ -345,10 +350,8 @@ def _rayleigh_from_scipy(params: dict[str, Any]) -> Rayleigh:
 def _kl_rayleigh_rayleigh(p: Rayleigh, q: Rayleigh) -> Array:
     # Derived from E_p[x^2] = 2 sigma_p^2 (the log x terms cancel):
     # KL = 2 log(sigma_q / sigma_p) + sigma_p^2 / sigma_q^2 - 1, i.e. r - 1 - log r with
-    # r = (sigma_p / sigma_q)^2.
-    xp = p.xp
-    r = (p.scale / q.scale) ** 2
-    return clamp0(r - 1.0 - xp.log(r), xp)
+    # r = (sigma_p / sigma_q)^2 (`scale_term`: no cancellation near r = 1).
+    return clamp0(scale_term(p.scale, q.scale, p.xp), p.xp)
 
 
 @register_kl(Rayleigh, Weibull)

@@ -16,9 +16,10 @@ from .._array_api import Array
 from .._registry import register_kl
 from ._base import Distribution, positive, real
 from ._dirichlet import Dirichlet
-from ._multivariate_base import _event_size, _solve_tril, lower_cholesky
+from ._multivariate_base import _event_size, _solve_tril, lower_cholesky, trace_log_series
 from ._scipy import scipy_name
 from ._special import clamp0
+from ._stable import kl_div, scale_term
 
 __all__ = ["Dirichlet", "MultivariateNormal"]
 
@@ -328,21 +329,35 @@ def _mvn_from_scipy(params: dict[str, Any]) -> MultivariateNormal:
 def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Array:
     # KL = 1/2 [tr(S_q^-1 S_p) + (m_q - m_p)^T S_q^-1 (m_q - m_p) - d + log det S_q - log det S_p]
     # (Kullback, Information Theory and Statistics, 1959; e.g. Penny, "KL-divergences of
-    # Normal, Gamma, Dirichlet and Wishart densities", 2001, eq. 2). Through the factors
-    # S = L L^T: tr = ||L_q^-1 L_p||_F^2, Mahalanobis term = ||L_q^-1 (m_q - m_p)||^2.
+    # Normal, Gamma, Dirichlet and Wishart densities", 2001, eq. 2); Mahalanobis term
+    # ||L_q^-1 (m_q - m_p)||^2 with S = L L^T. The trace and log-determinant terms cancel near
+    # p == q; t = tr(S_q^-1 S_p) - d - log det(S_q^-1 S_p) is computed as a sum of terms >= 0:
+    # * both diagonal: sum over axes of r - 1 - log r, r = v_p / v_q;
+    # * through the factors: L_q^-1 L_p = I + K, K = L_q^-1 (L_p - L_q) lower triangular, so
+    #   t = sum_{i>j} K_ij^2 + sum_i (r_i - 1 - log r_i), r_i = (L_p,ii / L_q,ii)^2;
+    # * both given by `cov` and close (||B||_F < 0.1, B = L_q^-1 (S_p - S_q) L_q^-T): t =
+    #   tr B - log det(I + B) from `trace_log_series`, exact differences of the given matrices.
     xp = p.xp
     d = _event_size(p, q, "dimension")
     if p._L is None and q._L is None:  # both diagonal: a sum of d univariate Normal KLs, O(d)
-        r = p._values["diag"] / q._values["diag"]
-        t = (p._mean - q._mean) ** 2 / q._values["diag"]
-        return clamp0(0.5 * xp.sum(r - 1.0 - xp.log(r) + t, axis=-1), xp)
-    Lp, diff = p._tril(), (q._mean - p._mean)[..., None]
-    batch = np.broadcast_shapes(tuple(Lp.shape[:-2]), tuple(diff.shape[:-2]))
+        vp, vq = p._values["diag"], q._values["diag"]
+        t = (p._mean - q._mean) ** 2 / vq
+        return clamp0(0.5 * xp.sum(kl_div(vq, vp, xp) / vq + t, axis=-1), xp)
+    Lp, Lq, diff = p._tril(), q._tril(), (q._mean - p._mean)[..., None]
+    batch = np.broadcast_shapes(tuple(Lp.shape[:-2]), tuple(Lq.shape[:-2]), tuple(diff.shape[:-2]))
+    full = (*batch, d, d)
     rhs = xp.concat(
-        [xp.broadcast_to(Lp, (*batch, d, d)), xp.broadcast_to(diff, (*batch, d, 1))], axis=-1
+        [xp.broadcast_to(Lp - Lq, full), xp.broadcast_to(diff, (*batch, d, 1))], axis=-1
     )
     m = q._solve(rhs)
-    trace = xp.sum(m[..., :d] ** 2, axis=(-2, -1))
+    rows = xp.arange(d, device=p.device)
+    below = xp.astype(rows[:, None] > rows[None, :], m.dtype)  # strictly lower triangle
+    off = xp.sum((m[..., :d] * below) ** 2, axis=(-2, -1))
+    diag = xp.sum(scale_term(xp.linalg.diagonal(Lp), xp.linalg.diagonal(Lq), xp), axis=-1)
+    trace_log = off + diag
+    if p._kind == "cov" and q._kind == "cov":
+        delta = xp.broadcast_to(p._values["cov"] - q._values["cov"], full)
+        b = q._solve(xp.matrix_transpose(q._solve(delta)))
+        trace_log = trace_log_series(0.5 * (b + xp.matrix_transpose(b)), trace_log, xp)
     mahalanobis = xp.sum(m[..., d] ** 2, axis=-1)
-    log_det_ratio = 2.0 * (q._half_logdet() - p._half_logdet())
-    return clamp0(0.5 * (trace + mahalanobis - d + log_det_ratio), xp)
+    return clamp0(0.5 * (trace_log + mahalanobis), xp)

@@ -12,6 +12,7 @@ from .._registry import register_kl
 from ._base import LocationScale
 from ._scipy import scipy_name
 from ._special import clamp0
+from ._stable import scale_term
 
 __all__ = ["Normal"]
 
@@ -72,8 +73,9 @@ def _from_scipy(params: dict[str, Any]) -> Normal:
 @register_kl(Normal, Normal)
 def _kl_normal_normal(p: Normal, q: Normal) -> Array:
     # KL = 1/2 (r - 1 - log r + ((mu_p - mu_q) / sigma_q)^2), r = (sigma_p / sigma_q)^2
-    # (e.g. Bishop, Pattern Recognition and Machine Learning, 2006, ex. 1.30)
+    # (e.g. Bishop, Pattern Recognition and Machine Learning, 2006, ex. 1.30); r - 1 - log r
+    # from `scale_term`, without the cancellation of its terms near r = 1
     xp = p.xp
-    r = (p.scale / q.scale) ** 2
-    t = ((p.loc - q.loc) / q.scale) ** 2
-    return clamp0(0.5 * (r - 1.0 - xp.log(r) + t), xp)
+    t1 = scale_term(p.scale, q.scale, xp)
+    t2 = ((p.loc - q.loc) / q.scale) ** 2
+    return clamp0(0.5 * (t1 + t2), xp)

@@ -23,7 +23,8 @@ from ._discrete_base import (
     _masked,
 )
 from ._scipy import require_loc_zero, scipy_name
-from ._special import clamp0, lgamma, xlogy
+from ._special import clamp0, digamma, lgamma, xlogy
+from ._stable import lgamma_bregman, log_ratio
 
 __all__ = ["Bernoulli", "Binomial", "Geometric"]
 
@@ -237,7 +238,9 @@ def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Array:
     # Same n: log P(x)/Q(x) = x log(p/q) + (n-x) log((1-p)/(1-q)) (the binomial coefficients
     # cancel) and E_P[X] = n p, so KL = n KL(Bernoulli(p) || Bernoulli(q)).
     # Different n: +inf where P puts mass above Q's n (n_P > n_Q, p_P > 0); otherwise the exact
-    # sum of P(x) log(P(x)/Q(x)) over P's support (truncated where P's mass is below 1e-20).
+    # sum of P(x) log(P(x)/Q(x)) over P's support (truncated where P's mass is below 1e-20),
+    # log P(x)/Q(x) from `_binomial_log_ratio` (no cancellation when n_P, n_Q are close) unless
+    # Q is a point mass (p_Q = 0 or 1).
     xp = p.xp
     kl_b = _kl_bern_terms(p.p, q.p, xp)
     n0 = p.n == 0
@@ -245,8 +248,41 @@ def _kl_binomial_binomial(p: Binomial, q: Binomial) -> Array:
     equal = p.n == q.n
     if bool(xp.all(equal)):
         return clamp0(same, xp)
-    other = _inf_where((p.n > q.n) & (p.p > 0), _kl_by_sum(p, q), xp)
+    inner = (q.p > 0) & (q.p < 1)
+    other = _kl_by_sum(p, q, _binomial_log_ratio(p, q))
+    if not bool(xp.all(inner)):
+        other = xp.where(inner, other, _kl_by_sum(p, q))
+    other = _inf_where((p.n > q.n) & (p.p > 0), other, xp)
     return clamp0(xp.where(equal, same, other), xp)
+
+
+def _binomial_log_ratio(p: Binomial, q: Binomial) -> Any:
+    """``x -> log P(x) - log Q(x)`` on ``0 <= x <= min(n, m)``, cancelling nothing when close.
+
+    With ``n, m`` the two ``n``, ``a, b`` the two ``p`` and ``D`` the Bregman divergence of
+    log Γ (`lgamma_bregman`): ``log C(n, x) - log C(m, x) = -(m-n) (ψ(n+1) - ψ(n-x+1))
+    - D(n+1, m+1) + D(n-x+1, m-x+1)``, and the powers give ``x log(a/b)
+    + (n-x) log((1-a)/(1-b)) - (m-n) log(1-b)``. Valid for ``0 < b < 1``.
+    """
+    xp, n, m, a, b = p.xp, p.n, q.n, p.p, q.p
+    dn = m - n
+    one = xp.ones_like(a + b)
+    bs = xp.where((b > 0) & (b < 1), b, 0.5 * one)  # other b: the caller's other routes
+
+    def log_ratio_at(x: Array) -> Array:
+        x = xp.minimum(x, xp.minimum(n, m))  # above: P(x) = 0, or Q(x) = 0 (+inf, the caller)
+        t_gamma = -dn * (digamma(n + 1.0, xp) - digamma(n - x + 1.0, xp))
+        t_gamma = t_gamma - lgamma_bregman(n + 1.0, m + 1.0, xp, diff=dn)
+        t_gamma = t_gamma + lgamma_bregman(n - x + 1.0, m - x + 1.0, xp, diff=dn)
+        hit = log_ratio(xp.where(a > 0, a, one), bs, xp)
+        miss = log_ratio(
+            xp.where(a < 1, 1.0 - a, one), 1.0 - bs, xp, diff=xp.where(a < 1, bs - a, bs)
+        )
+        t_hit = xp.where(x > 0, x * hit, xp.zeros_like(x))
+        t_miss = xp.where(n - x > 0, (n - x) * miss, xp.zeros_like(x))
+        return t_gamma + t_hit + t_miss - dn * xp.log1p(-bs)
+
+    return log_ratio_at
 
 
 def _as_binomial(d: Bernoulli | Binomial) -> Binomial:
