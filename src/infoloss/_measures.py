@@ -430,7 +430,11 @@ def kl_divergence(
 
     zero if and only if :math:`P = Q`, and not symmetric. Terms with :math:`p_i = 0` are 0;
     :math:`p_i > 0 = q_i` gives :math:`+\infty`. The result is never negative: round-off
-    below zero is returned as 0, and identical inputs give exactly 0.
+    below zero is returned as 0, and identical inputs give exactly 0. Between probability
+    vectors the error is about one machine epsilon in absolute terms (each term carries the
+    rounding of :math:`p_i / q_i`), which is also how well floating-point inputs sum to 1:
+    near :math:`P = Q` a KL below that is not determined by the inputs. The closed forms of
+    parametric families are accurate relative to the result, however close the parameters.
 
     References
     ----------
