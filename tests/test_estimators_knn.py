@@ -101,14 +101,22 @@ def test_cross_entropy_is_entropy_plus_kl(method: str, d: int) -> None:
 
 # ------------------------------------------------------------------------------ accuracy
 # Tolerance: 4 standard errors (the reported one, checked below against the spread) plus the
-# known finite-n bias of the plain estimators in d = 5 (about -0.05 at n = 20,000, k = 3).
+# known finite-n bias of the estimators at n = 20,000, k = 3: measured as the mean error over
+# 24-48 seeded repeats (H / KL / H(P, Q)): d = 5 plain -0.036 / -0.063 / -0.102, weighted
+# -0.015 / -0.024 / -0.035; d = 3 about -0.014 / -0.014 / -0.024; d = 1 below 0.002. Each
+# slack is the bias rounded up past 3 of its own standard errors (0.002-0.003): without it a
+# fresh seed fails the 4 se check up to ~3% of the time (H(P, Q) in d = 5, 1.8 se of bias).
+H_SLACK = {(5, "kl"): 0.06, (5, "bsy"): 0.025, (3, "kl"): 0.02, (3, "bsy"): 0.02}
+KL_SLACK = {(5, "wkv"): 0.07, (5, "bsy"): 0.035, (3, "wkv"): 0.02, (3, "bsy"): 0.02}
+CE_SLACK = {(5, "wkv"): 0.11, (5, "bsy"): 0.045, (3, "wkv"): 0.03, (3, "bsy"): 0.03}
+
+
 @pytest.mark.parametrize("method", ["kl", "bsy"])
 @pytest.mark.parametrize("d", [1, 3, 5])
 def test_gaussian_entropy(method: str, d: int) -> None:
     x = normal(np.random.default_rng(10 + d), 20_000, d, 0.7)
     value, se = ENTROPY[method](x, None, None)
-    slack = 0.06 if (d == 5 and method == "kl") else 0.0
-    assert abs(value - gauss_h(d)) < 4 * se + slack
+    assert abs(value - gauss_h(d)) < 4 * se + H_SLACK.get((d, method), 0.0)
 
 
 @pytest.mark.parametrize("method", ["wkv", "bsy"])
@@ -117,18 +125,19 @@ def test_gaussian_kl_and_cross_entropy(method: str, d: int) -> None:
     rng = np.random.default_rng(20 + d)
     x, y = normal(rng, 20_000, d), normal(rng, 20_000, d, 0.5)
     true_kl = d * 0.125  # KL(N(0, I) ‖ N(0.5·1, I)) = |μ|² / 2
-    slack = 0.07 if (d == 5 and method == "wkv") else 0.0
     value, se = KL[method](x, y, None, None)
-    assert abs(value - true_kl) < 4 * se + slack
+    assert abs(value - true_kl) < 4 * se + KL_SLACK.get((d, method), 0.0)
     value, se = CROSS_ENTROPY[method](x, y, None, None)
-    assert abs(value - (gauss_h(d) + true_kl)) < 4 * se + slack
+    assert abs(value - (gauss_h(d) + true_kl)) < 4 * se + CE_SLACK.get((d, method), 0.0)
 
 
 @pytest.mark.slow
 def test_bsy_removes_most_of_the_bias_in_d5() -> None:
-    # Mean over 16 seeded draws at n = 10,000, d = 5: the plain WKV is off by about -0.07 (the
-    # anchors estimate 0.575 for 0.625 even at n = 100,000); the weighted one is unbiased to
-    # within the mean's sampling error (sd of one draw 0.045, of the mean 0.011: 3 sd = 0.034).
+    # Mean over 16 seeded draws at n = 10,000, d = 5. The plain WKV is off by -0.073 (the
+    # anchors estimate 0.575 for 0.625 even at n = 100,000; sd of one draw 0.019, of the mean
+    # 0.0047): -0.05 is 4.9 of those away. The weighted one removes most of it but not all
+    # (bias -0.028 over 64 draws): on the same draws it is higher by 0.045 on average, with a
+    # paired sd of 0.025 per draw, 0.0062 for the mean of 16: 0.02 is 4 of those below.
     errs: dict[str, list[float]] = {"wkv": [], "bsy": []}
     for seed in range(16):
         rng = np.random.default_rng(seed)
@@ -136,18 +145,20 @@ def test_bsy_removes_most_of_the_bias_in_d5() -> None:
         for name in errs:
             errs[name].append(KL[name](x, y, None, None)[0] - 0.625)
     assert np.mean(errs["wkv"]) < -0.05
-    assert abs(np.mean(errs["bsy"])) < 0.034
+    assert np.mean(np.subtract(errs["bsy"], errs["wkv"])) > 0.02
 
 
 @pytest.mark.parametrize("method", ["kl", "bsy", *SPACING])
 def test_uniform_and_exponential_entropy_1d(method: str) -> None:
     rng = np.random.default_rng(5)
+    # slack 0.02: the boundary bias of spacings / kNN at n = 20,000 (van Es on the exponential:
+    # -0.016 over 30 seeded repeats, -0.006 for Vasicek on the uniform)
     u = rng.uniform(0.0, 2.0, (20_000, 1))  # H = log 2
     value, se = ENTROPY[method](u, None, None)
-    assert abs(value - math.log(2.0)) < 4 * se + 0.01  # 0.01: boundary bias of spacings/kNN
+    assert abs(value - math.log(2.0)) < 4 * se + 0.02
     e = rng.exponential(1.0, (20_000, 1))  # H = 1
     value, se = ENTROPY[method](e, None, None)
-    assert abs(value - 1.0) < 4 * se + 0.01
+    assert abs(value - 1.0) < 4 * se + 0.02
 
 
 def test_uniform_entropy_2d() -> None:
@@ -172,15 +183,18 @@ def test_mixture_entropy_against_quadrature() -> None:
 
 
 def test_bias_shrinks_with_n() -> None:
-    # Plain KL entropy in d = 5 (bias ∝ n^(-2/5)): the mean error over 3 draws falls with n.
-    def mean_err(n: int) -> float:
+    # Plain KL entropy in d = 5: the mean error falls with n, from -0.078 at n = 1,000 (sd of
+    # one draw 0.049) to -0.045 at n = 20,000 (sd 0.012), measured over 100 and 30 draws.
+    # Means over 200 and 16 draws have sd 0.0035 and 0.0029: the check below, 0.045 against
+    # 0.8 * 0.078 = 0.062, stands 4.2 sd of |m20k| - 0.8 |m1k| clear (3 draws each: 0.6 sd).
+    def mean_err(n: int, draws: int) -> float:
         errs = [
             ENTROPY["kl"](normal(np.random.default_rng(s), n, 5), 3, None)[0] - gauss_h(5)
-            for s in range(3)
+            for s in range(draws)
         ]
         return abs(float(np.mean(errs)))
 
-    assert mean_err(20_000) < 0.8 * mean_err(1_000)
+    assert mean_err(20_000, 16) < 0.8 * mean_err(1_000, 200)
 
 
 @pytest.mark.parametrize("method", ["wkv", "bsy"])
@@ -203,11 +217,15 @@ def test_unequal_sample_sizes(method: str, n: int, m: int) -> None:
     [("H", "kl", 1), ("H", "kl", 5), ("H", "bsy", 5), ("KL", "wkv", 3), ("KL", "bsy", 5)],
 )
 def test_stderr_matches_the_spread_over_draws(table: str, method: str, d: int) -> None:
-    # 40 seeded draws: the sample sd of 40 values is within ±25% of the truth with ~95%
-    # probability, and the reported standard error is an approximation (±15% in our
-    # measurements), so the mean reported se must lie within a factor 1.5 of the spread.
+    # The reported standard error is an approximation: over 200 seeded draws the mean se was
+    # 0.79-1.15 of the spread (the weighted KL in d = 5 is the 0.79, +- 0.04), so a factor 1.3
+    # is allowed for it. The sd of 120 draws is known to 1 / sqrt(2 * 119) = 6.5%: the bounds
+    # are that factor times e^(4 * 0.065) (4 sd of the check itself), 1.68. (40 draws, sd 11%,
+    # against a factor 1.5 failed a fresh seed ~8% of the time for the weighted KL in d = 5.)
+    n_draws = 120
+    factor = 1.3 * math.exp(4 / math.sqrt(2 * (n_draws - 1)))
     vals, ses = [], []
-    for seed in range(40):
+    for seed in range(n_draws):
         rng = np.random.default_rng(1000 + seed)
         x = normal(rng, 3_000, d)
         if table == "H":
@@ -217,7 +235,7 @@ def test_stderr_matches_the_spread_over_draws(table: str, method: str, d: int) -
         vals.append(v)
         ses.append(s)
     ratio = float(np.mean(ses)) / float(np.std(vals, ddof=1))
-    assert 1 / 1.5 < ratio < 1.5
+    assert 1 / factor < ratio < factor
 
 
 @pytest.mark.parametrize("method", SPACING)
@@ -257,7 +275,9 @@ def test_kl_nearly_invariant_under_a_common_affine_map() -> None:
     x, y = normal(rng, 20_000, 3), normal(rng, 20_000, 3, 0.5)
     a = np.array([[2.0, 0.5, 0.0], [0.0, 1.0, -0.7], [0.3, 0.0, 0.5]])
     value, se = KL["bsy"](x @ a.T + 1.0, y @ a.T + 1.0, None, None)
-    assert abs(value - 3 * 0.125) < 4 * se
+    # slack 0.035: the estimate's finite-n bias in this stretched geometry, -0.026 (+- 0.002)
+    # over 30 seeded repeats; without it a fresh seed fails ~3% of the time
+    assert abs(value - 3 * 0.125) < 4 * se + 0.035
 
 
 # ------------------------------------------------------------------------------ edge cases

@@ -395,8 +395,12 @@ def test_knn_gaussian_entropy_and_kl(d) -> None:
     kl_true = 0.125 * d
     h = entropy(Samples(x))
     kl = kl_divergence(Samples(x), Samples(y))
-    assert abs(float(h) - h_true) < 4 * float(h.stderr)
-    assert abs(float(kl) - kl_true) < 4 * float(kl.stderr)
+    # 4 stderr plus the estimators' finite-n bias at these sizes, measured over 120 seeded
+    # repeats (H / KL): d = 3 -0.019 / -0.033, d = 5 -0.028 / -0.039 (+- 0.002-0.004), i.e.
+    # up to 1.3 stderr, which left a fresh seed ~3 stderr of room; d = 1 below 0.002
+    slack = {1: 0.0, 3: 0.04, 5: 0.05}[d]
+    assert abs(float(h) - h_true) < 4 * float(h.stderr) + slack
+    assert abs(float(kl) - kl_true) < 4 * float(kl.stderr) + slack
 
 
 @pytest.mark.parametrize("method", ["vasicek", "van_es", "ebrahimi", "correa"])
@@ -520,7 +524,10 @@ def test_distillation_and_perplexity_match_torch() -> None:
 )
 def test_count_entropy_stderr_matches_spread(method) -> None:
     """200 seeded multinomial(100, Dirichlet(1) over K = 50) draws: mean stderr / sd in
-    [0.8, 1.25] (the sd itself is known to about 5% from 200 draws)."""
+    [0.75, 1.5]. Over 800 draws the ratio is 0.97 (jackknife) to 1.21 (Chao–Shen, whose
+    jackknife stderr is conservative here); the sd of 200 draws is known to 1 / sqrt(398) =
+    5%, so the bounds stand 4 of those beyond both ends ([0.8, 1.25] left Chao–Shen 0.7 sd of
+    room: a fresh seed failed ~25% of the time)."""
     p = np.random.default_rng(0).dirichlet(np.ones(50))
     vals, ses = [], []
     for seed in range(200):
@@ -529,7 +536,7 @@ def test_count_entropy_stderr_matches_spread(method) -> None:
         vals.append(float(est))
         ses.append(float(est.stderr))
     ratio = np.mean(ses) / np.std(vals, ddof=1)
-    assert 0.8 < ratio < 1.25
+    assert 0.75 < ratio < 1.5
 
 
 def test_perplexity_of_tracked_logits_is_silent_and_differentiable() -> None:
