@@ -26,7 +26,10 @@ with different n (a sum over P's support), whose weights P(x) carry the error of
 The margins (2x to 3x for these two, 200x elsewhere) absorb other platforms' libm and SciPy
 builds; both tolerances are 500 to 1000 times tighter than the 1e-9 asked for. Categorical's
 KL, a sum over probability vectors, is exact to an absolute ~eps (see its test). The helpers of
-``distributions/_stable.py`` are checked on their own too, on points spread over their routes.
+``distributions/_stable.py`` and ``_bregman.py`` are checked on their own too, on points spread
+over their routes. The families evaluate their textbook formula first and recompute the elements
+where it cancelled (``_stable.closed_form``): batches mixing near-equal and far-apart pairs must
+give each element the value of its pair alone, on every backend, with PyTorch's gradients.
 """
 
 from __future__ import annotations
@@ -623,6 +626,7 @@ def _i0_div(k: Any, y: Any) -> Any:
 
 
 def _helper_cases() -> list[Any]:
+    from infoloss.distributions import _bregman as br
     from infoloss.distributions import _stable as st
 
     rng = np.random.default_rng(20240611)
@@ -636,15 +640,15 @@ def _helper_cases() -> list[Any]:
         ("expm1mx", st.expm1mx, lambda x: mp.expm1(x) - x, singles, 8),
         ("log_ratio", st.log_ratio, lambda x, y: mp.log(x / y), _pairs(rng, -300, 300), 8),
         ("kl_div", st.kl_div, lambda x, y: x * mp.log(x / y) - x + y, _pairs(rng, -200, 200), 16),
-        ("lgamma_bregman", st.lgamma_bregman, _lgamma_div, _pairs(rng, -5, 9), 32),
+        ("lgamma_bregman", br.lgamma_bregman, _lgamma_div, _pairs(rng, -5, 9), 32),
         (
             "lgamma_bregman_rest",
-            st.lgamma_bregman_rest,
+            br.lgamma_bregman_rest,
             lambda x, y: _lgamma_div(x, y) - (y * mp.log(y / x) - y + x),
             _pairs(rng, -5, 9),
             1000,
         ),
-        ("log_i0_bregman", st.log_i0_bregman, _i0_div, _pairs(rng, -6, 6), 9000),
+        ("log_i0_bregman", br.log_i0_bregman, _i0_div, _pairs(rng, -6, 6), 9000),
     ]
 
 
@@ -663,6 +667,125 @@ def test_stable_helpers_match_mpmath(case: Any) -> None:
                 f"{args}: {got!r} vs {want!r} ({abs(got - want) / abs(want) / eps:.0f} ulps)"
             )
     assert not bad, f"{name}: " + "; ".join(bad[:5])
+
+
+# ------------------------------------------------------ mixed batches: textbook and patched
+# Far-apart pairs beside each family's near-equal cases (and P == Q): in one batch the textbook
+# value is kept for some elements and recomputed (gathered, stable formula, scattered back) for the
+# others. Each element must be the value of its pair alone (the same formulas, so within the
+# tolerance of the references; the far pairs include supports' edges: 0 log 0, +inf).
+FAR: dict[str, list[Case]] = {
+    "Normal": [((0.5, 2.0), (1.5, 1.0), "far"), ((-3.0, 0.1), (2.0, 5.0), "far 2")],
+    "LogNormal": [((0.5, 2.0), (1.0, 5.0), "far"), ((2.0, 1e-3), (0.1, 1e3), "far 2")],
+    "HalfNormal": [((2.0,), (0.7,), "far"), ((1.0,), (30.0,), "far 2")],
+    "Rayleigh": [((2.0,), (0.7,), "far"), ((1.0,), (30.0,), "far 2")],
+    "Exponential": [((2.0,), (0.7,), "far"), ((1e-3,), (5.0,), "far 2")],
+    "Gamma": [((1.5, 2.0), (4.0, 0.7), "far"), ((0.3, 1.0), (30.0, 0.05), "far 2")],
+    "Chi2": [((3.0,), (7.0,), "far"), ((0.5,), (20.0,), "far 2")],
+    "Beta": [((1.5, 3.0), (4.0, 0.7), "far"), ((0.3, 0.5), (20.0, 9.0), "far 2")],
+    "Dirichlet": [(([1.0, 2.0, 0.5],), ([3.0, 0.5, 0.5],), "far")],
+    "Uniform": [((0.0, 1.0), (-1.0, 3.0), "far"), ((0.0, 1.0), (0.5, 3.0), "outside")],
+    "Laplace": [((0.5, 2.0), (1.5, 1.0), "far"), ((-3.0, 0.1), (2.0, 5.0), "far 2")],
+    "Cauchy": [((0.5, 2.0), (1.5, 1.0), "far")],
+    "Gumbel": [((0.5, 2.0), (1.5, 1.0), "far"), ((-3.0, 0.1), (2.0, 5.0), "far 2")],
+    "Weibull": [((1.5, 2.0), (4.0, 0.7), "far"), ((0.5, 3.0), (2.5, 1.0), "far 2")],
+    "Pareto": [((2.0, 3.0), (1.0, 1.0), "far"), ((2.0, 1.0), (1.0, 3.0), "outside")],
+    "VonMises": [((1.5, 0.3), (4.0, -1.0), "far"), ((50.0, 0.0), (0.5, 2.0), "far 2")],
+    "Poisson": [((3.0,), (7.0,), "far"), ((0.0,), (2.0,), "mu_p = 0")],
+    "Bernoulli": [((0.3,), (0.8,), "far"), ((0.0,), (0.4,), "p = 0"), ((0.4,), (1.0,), "inf")],
+    "Geometric": [((0.3,), (0.8,), "far"), ((1.0,), (0.4,), "p = 1")],
+    "Binomial": [((10.0, 0.3), (10.0, 0.8), "far")],
+    "NegativeBinomial": [((3.0, 0.4), (3.0, 0.9), "far")],
+    "Multinomial": [
+        ((10.0, [0.25, 0.25, 0.5]), (10.0, [0.5, 0.25, 0.25]), "far"),
+        ((10.0, [0.0, 0.5, 0.5]), (10.0, [0.2, 0.3, 0.5]), "p_i = 0"),
+    ],
+}
+
+
+def _mixed(family: str) -> list[Case]:
+    """Near-equal cases (same n where n is a parameter), far-apart ones and P == Q."""
+    near = [c for c in CASES[family] if "differ" not in c[2]]
+    return [*near, *FAR[family], (near[0][0], near[0][0], "p == q")]
+
+
+def _singles(family: str, cases: list[Case]) -> np.ndarray:
+    return np.array([kl(family, p, q) for p, q, _ in cases])
+
+
+def _check_elementwise(family: str, got: Any, want: np.ndarray) -> None:
+    got = to_numpy(got)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(np.isfinite(got), np.isfinite(want))
+    fin = np.isfinite(want)
+    np.testing.assert_allclose(got[fin], want[fin], rtol=_rtol(family), atol=0)
+    assert not np.any(np.signbit(got[want == 0])), "-0.0 where the pair alone gives +0.0"
+
+
+@pytest.mark.parametrize("family", sorted(FAR))
+def test_mixed_batch_matches_single_pairs(family: str) -> None:
+    # tiled past two blocks of the NumPy textbook pass, so blocks, gathers, the refined and the
+    # stable routes all meet in one call
+    from infoloss.distributions import _stable
+
+    cases = _mixed(family)
+    reps = 2 * _stable._BLOCK // len(cases) + 1
+    p = build(family, tuple(np.concatenate([a] * reps) for a in _stack(cases, 0)))
+    q = build(family, tuple(np.concatenate([a] * reps) for a in _stack(cases, 1)))
+    want = np.tile(_singles(family, cases), reps)
+    _check_elementwise(family, il.kl_divergence(p, q), want)
+
+
+@pytest.mark.parametrize("family", ["Normal", "Gamma", "Beta", "Poisson", "Bernoulli", "Weibull"])
+def test_mixed_batch_broadcasts_before_gathering(family: str) -> None:
+    # P's parameters along axis 0 and Q's along axis 1: the cancelled elements of the (m, k)
+    # batch gather each parameter at its broadcast position
+    cases = _mixed(family)[::3]
+    p = build(family, tuple(a[:, None] for a in _stack(cases, 0)))
+    q = build(family, tuple(a[None, :] for a in _stack(cases, 1)))
+    want = np.array([[kl(family, a, b) for _, b, _ in cases] for a, _, _ in cases])
+    _check_elementwise(family, il.kl_divergence(p, q), want)
+
+
+def test_mixed_batch_on_every_backend(xp: ModuleType) -> None:
+    # NumPy and PyTorch on the CPU gather the cancelled elements; array_api_strict and JAX take
+    # the `where` over the whole arrays: the same values element by element either way (JAX:
+    # three families, its eager dispatch of every operation being slow)
+    families = ["Normal", "Gamma", "Beta", "Dirichlet", "Poisson", "Bernoulli", "VonMises"]
+    if xp.__name__.startswith("jax"):
+        families = ["Normal", "Gamma", "Bernoulli"]
+    for family in families:
+        cases = _mixed(family)
+        p, q = build(family, _stack(cases, 0), xp), build(family, _stack(cases, 1), xp)
+        _check_elementwise(family, il.kl_divergence(p, q), _singles(family, cases))
+
+
+TORCH_MIXED = ["Beta", "Exponential", "Gamma", "Gumbel", "Laplace", "Normal", "VonMises"]
+TORCH_MIXED += ["Weibull", "Poisson", "Bernoulli", "Geometric", "Dirichlet"]
+
+
+@pytest.mark.parametrize("family", TORCH_MIXED)
+def test_torch_mixed_batch_values_and_gradients(family: str) -> None:
+    # the scatter back is out of place and differentiable: each element's gradient is that of
+    # its pair alone, finite also where the textbook formula has none (0 log 0) or cancelled
+    torch = pytest.importorskip("torch")
+    cases = _mixed(family)
+    leaves = [torch.tensor(a, requires_grad=True) for a in _stack(cases, 0)]
+    q = build(family, _stack(cases, 1), torch)
+    out = il.kl_divergence(build_from(family, leaves), q)
+    _check_elementwise(family, out, _singles(family, cases))
+    grads = torch.autograd.grad(out.sum(), leaves)
+    for i, (a, b, label) in enumerate(cases):
+        one = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in a]
+        alone = il.kl_divergence(build_from(family, one), build(family, b, torch))
+        for g, g1 in zip(grads, torch.autograd.grad(alone, one), strict=True):
+            assert bool(torch.isfinite(g[i]).all()), (label, g[i])
+            np.testing.assert_allclose(to_numpy(g[i]), to_numpy(g1), rtol=1e-9, atol=1e-300)
+
+
+def build_from(name: str, arrays: list[Any]) -> Any:
+    """``name(*arrays)`` for arrays that are already tensors (leaves of an autograd graph)."""
+    return getattr(il, name)(*arrays)
 
 
 # Categorical's KL is the sum over probability vectors, sum p (log p - log q) (the fast NumPy

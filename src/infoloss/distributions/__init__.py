@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import _cross  # noqa: F401  (registers the cross-family KL pairs)
+from . import _cross, _shape_kl  # noqa: F401  (register the cross-family and shape KL pairs)
 from ._base import Distribution
 from ._beta import (
     Beta,

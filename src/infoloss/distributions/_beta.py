@@ -9,7 +9,7 @@ import numpy as np
 from .._array_api import Array, Namespace
 from .._registry import register_kl
 from ._base import Distribution, LocationScale, positive
-from ._dirichlet import kl_concentrations
+from ._dirichlet import kl_concentrations, lgamma_sized
 from ._gamma import (
     Chi2,
     Exponential,
@@ -18,7 +18,7 @@ from ._gamma import (
 )
 from ._scipy import scipy_name
 from ._special import betaln, clamp0, digamma, inf_like, lgamma, xlogy
-from ._stable import log_ratio
+from ._stable import closed_form
 
 __all__ = ["Beta", "Uniform"]
 
@@ -220,19 +220,39 @@ def _kl_beta_beta(p: Beta, q: Beta) -> Array:
     # KL = log B(a_q, b_q) - log B(a_p, b_p) + (a_p - a_q) ψ(a_p) + (b_p - b_q) ψ(b_p)
     #      + (a_q - a_p + b_q - b_p) ψ(a_p + b_p)
     # (e.g. Wikipedia, "Beta distribution", section "Kullback–Leibler divergence"; it follows
-    # from E[log X] = ψ(a) - ψ(a + b), E[log(1 - X)] = ψ(b) - ψ(a + b)): the Dirichlet KL with
-    # two categories, computed without cancellation by `kl_concentrations`
+    # from E[log X] = ψ(a) - ψ(a + b), E[log(1 - X)] = ψ(b) - ψ(a + b)), evaluated as written
+    # first; where it cancels, the Dirichlet KL with two categories, computed without
+    # cancellation by `kl_concentrations` (`closed_form`)
     xp = p.xp
-    return kl_concentrations(xp.stack([p.a, p.b], axis=-1), xp.stack([q.a, q.b], axis=-1), xp)
+
+    def textbook(ap: Array, bp: Array, aq: Array, bq: Array) -> tuple[Array, Array]:
+        sum_p, sum_q = ap + bp, aq + bq
+        (g_ap, s_ap), (g_bp, s_bp) = lgamma_sized(ap, xp), lgamma_sized(bp, xp)
+        (g_aq, s_aq), (g_bq, s_bq) = lgamma_sized(aq, xp), lgamma_sized(bq, xp)
+        (g_sp, s_sp), (g_sq, s_sq) = lgamma_sized(sum_p, xp), lgamma_sized(sum_q, xp)
+        da, db = ap - aq, bp - bq
+        d0 = (aq - ap) + (bq - bp)
+        psi_a, psi_b, psi_0 = digamma(ap, xp), digamma(bp, xp), digamma(sum_p, xp)
+        t_psi = (da * psi_a + db * psi_b) + d0 * psi_0
+        kl = (((g_aq + g_bq) - g_sq) - ((g_ap + g_bp) - g_sp)) + t_psi
+        size = ((s_ap + s_bp) + (s_sp + s_aq)) + (s_bq + s_sq)
+        spread = xp.abs(da) * (xp.abs(psi_a) + 1.0) + xp.abs(db) * (xp.abs(psi_b) + 1.0)
+        return kl, (size + spread) + xp.abs(d0) * (xp.abs(psi_0) + 1.0)
+
+    def stable(ap: Array, bp: Array, aq: Array, bq: Array) -> Array:
+        return kl_concentrations(xp.stack([ap, bp], axis=-1), xp.stack([aq, bq], axis=-1), xp)
+
+    return closed_form(textbook, stable, (p.a, p.b, q.a, q.b), xp)
 
 
 @register_kl(Uniform, Uniform)
 def _kl_uniform_uniform(p: Uniform, q: Uniform) -> Array:
     # KL = log(w_q / w_p) when [l_p, h_p] ⊂ [l_q, h_q], +inf otherwise (direct integration:
-    # log p - log q is the constant log(w_q / w_p) on P's support; `log_ratio`: log1p when close)
+    # log p - log q is the constant log(w_q / w_p) on P's support), as log1p((w_q - w_p) / w_p)
+    # (w_q >= w_p inside, up to the rounding of h - l: no cancellation, never negative)
     xp = p.xp
     inside = (q.loc <= p.loc) & (p.high <= q.high)
-    kl = clamp0(log_ratio(q.scale, p.scale, xp), xp)
+    kl = xp.log1p((xp.maximum(q.scale, p.scale) - p.scale) / p.scale)
     return xp.where(inside, kl, xp.inf * xp.ones_like(kl))
 
 

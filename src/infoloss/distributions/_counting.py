@@ -20,6 +20,7 @@ from ._base import (
     positive,
     unit_interval,
 )
+from ._bregman import lgamma_bregman
 from ._discrete_base import (
     _Discrete,
     _entropy_by_sum,
@@ -33,7 +34,7 @@ from ._discrete_base import (
 )
 from ._scipy import require_loc_zero, scipy_name
 from ._special import clamp0, digamma, lgamma, xlogy
-from ._stable import kl_div, lgamma_bregman, log_ratio
+from ._stable import closed_form, kl_div, log_ratio
 from ._trials import Binomial
 
 __all__ = ["Multinomial", "NegativeBinomial", "Poisson"]
@@ -271,9 +272,20 @@ def _from_scipy_multinomial(params: dict[str, Any]) -> Multinomial:
 @register_kl(Poisson, Poisson)
 def _kl_poisson_poisson(p: Poisson, q: Poisson) -> Array:
     # log P(x)/Q(x) = x log(mu_p/mu_q) - mu_p + mu_q and E_P[X] = mu_p, so
-    # KL = mu_p log(mu_p/mu_q) - mu_p + mu_q (e.g. Cover & Thomas 2006; PyTorch's kl.py), i.e.
-    # kl_div(mu_p, mu_q) = -mu_p log1pmx((mu_q - mu_p) / mu_p) near mu_p == mu_q: no cancellation
-    return clamp0(kl_div(p.mu, q.mu, p.xp), p.xp)
+    # KL = mu_p log(mu_p/mu_q) - mu_p + mu_q (e.g. Cover & Thomas 2006; PyTorch's kl.py),
+    # evaluated as written first; where it cancels (and at mu_p = 0), it is kl_div(mu_p, mu_q)
+    # = -mu_p log1pmx((mu_q - mu_p) / mu_p) near mu_p == mu_q: no cancellation (`closed_form`)
+    xp = p.xp
+
+    def textbook(mp: Array, mq: Array) -> tuple[Array, Array]:
+        t1 = mp * xp.log(mp / mq)  # off by mu_p (1 + |log|) ulps
+        t2 = mq - mp
+        return t1 + t2, (mp + xp.abs(t1)) + xp.abs(t2)
+
+    def stable(mp: Array, mq: Array) -> Array:
+        return clamp0(kl_div(mp, mq, xp), xp)
+
+    return closed_form(textbook, stable, (p.mu, q.mu), xp, safe=(1.0, 1.0))
 
 
 @register_kl(NegativeBinomial, NegativeBinomial)
@@ -320,6 +332,7 @@ def _nbinom_log_ratio(p: NegativeBinomial, q: NegativeBinomial) -> Any:
 def _kl_multinomial_multinomial(p: Multinomial, q: Multinomial) -> Array:
     # Same n: log P(x)/Q(x) = sum_i x_i log(p_i/q_i) and E_P[X_i] = n p_i, so
     # KL = n sum_i p_i log(p_i/q_i). Different n: the supports {sum x = n} are disjoint: +inf.
+    # Evaluated as written first; where it cancels (or some p_i = 0), from
     # sum_i p_i log(p_i/q_i) = sum_i kl_div(p_i, q_i) + sum_i (p_i - q_i): terms >= 0 (no
     # cancellation near p == q) and the difference of the sums, 0 for normalised p and q
     # (exact when the differences p_i - q_i add up without rounding, as near p == q).
@@ -330,7 +343,15 @@ def _kl_multinomial_multinomial(p: Multinomial, q: Multinomial) -> Array:
             f"{p.event_shape[0]} and {q.event_shape[0]}"
         )
         raise ValueError(msg)
-    kl_c = xp.sum(kl_div(p.p, q.p, xp), axis=-1) + xp.sum(p.p - q.p, axis=-1)
+
+    def textbook(a: Array, b: Array) -> tuple[Array, Array]:
+        t = a * xp.log(a / b)  # off by a (1 + |log|) ulps; NaN at a = 0: the stable form
+        return xp.sum(t, axis=-1), xp.sum(a + xp.abs(t), axis=-1)
+
+    def stable(a: Array, b: Array) -> Array:
+        return xp.sum(kl_div(a, b, xp), axis=-1) + xp.sum(a - b, axis=-1)
+
+    kl_c = closed_form(textbook, stable, (p.p, q.p), xp, event_ndims=(1, 1), safe=(0.5, 0.5))
     n0 = p.n == 0
     kl = xp.where(n0, xp.zeros_like(kl_c), p.n * xp.where(n0, xp.zeros_like(kl_c), kl_c))
     return clamp0(_inf_where(p.n != q.n, kl, xp), xp)

@@ -10,12 +10,13 @@ import numpy as np
 from .._array_api import Array, Namespace
 from .._registry import register_kl
 from ._base import Distribution, positive
+from ._bregman import lgamma_bregman_rest
 from ._multivariate_base import _event_size
 from ._scipy import scipy_name
 from ._special import clamp0, digamma, lgamma
-from ._stable import kl_div, lgamma_bregman_rest
+from ._stable import closed_form, kl_div
 
-__all__ = ["Dirichlet", "kl_concentrations"]
+__all__ = ["Dirichlet", "kl_concentrations", "lgamma_sized"]
 
 
 # -------------------------------------------------------------------------------- Dirichlet
@@ -120,10 +121,34 @@ def _dirichlet_from_scipy(params: dict[str, Any]) -> Dirichlet:
 def _kl_dirichlet_dirichlet(p: Dirichlet, q: Dirichlet) -> Array:
     # KL = log Γ(a0) - log Γ(b0) + Σ_j [log Γ(b_j) - log Γ(a_j)] + Σ_j (a_j - b_j)(ψ(a_j) - ψ(a0))
     # with a0 = Σ a_j, b0 = Σ b_j (Penny, "KL-divergences of Normal, Gamma, Dirichlet and
-    # Wishart densities", 2001, eq. 19): E_p[log x_j] = ψ(a_j) - ψ(a0); computed without
-    # cancellation by `kl_concentrations`.
+    # Wishart densities", 2001, eq. 19): E_p[log x_j] = ψ(a_j) - ψ(a0). Evaluated as written
+    # first; where it cancels, without cancellation by `kl_concentrations` (`closed_form`).
     _event_size(p, q, "number of categories")
-    return kl_concentrations(p.alpha, q.alpha, p.xp)
+    xp = p.xp
+
+    def textbook(a: Array, b: Array) -> tuple[Array, Array]:
+        a0, b0 = xp.sum(a, axis=-1), xp.sum(b, axis=-1)
+        (ga, sa), (gb, sb) = lgamma_sized(a, xp), lgamma_sized(b, xp)
+        (ga0, sa0), (gb0, sb0) = lgamma_sized(a0, xp), lgamma_sized(b0, xp)
+        psi_a, psi_a0 = digamma(a, xp), digamma(a0, xp)[..., None]
+        d = a - b
+        t_cross = xp.sum(d * (psi_a - psi_a0), axis=-1)
+        kl = ((ga0 - xp.sum(ga, axis=-1)) - (gb0 - xp.sum(gb, axis=-1))) + t_cross
+        spread = xp.abs(d) * ((xp.abs(psi_a) + xp.abs(psi_a0)) + 2.0)  # ψ: 1-ulp floors
+        size = (sa0 + sb0) + xp.sum((sa + sb) + spread, axis=-1)
+        return kl, size
+
+    def stable(a: Array, b: Array) -> Array:
+        return kl_concentrations(a, b, xp)
+
+    return closed_form(textbook, stable, (p.alpha, q.alpha), xp, event_ndims=(1, 1))
+
+
+def lgamma_sized(x: Array, xp: Namespace) -> tuple[Array, Array]:
+    """``log Γ(x)`` and its magnitude for `closed_form`: ``|log Γ(x)|``, plus 1 below 2.5,
+    where SciPy's ``gammaln`` is off by up to ~3 ulps absolute (it is 0 at 1 and 2)."""
+    g = lgamma(x, xp)
+    return g, xp.abs(g) + xp.astype(x < 2.5, g.dtype)
 
 
 def kl_concentrations(a: Array, b: Array, xp: Namespace) -> Array:
@@ -145,6 +170,11 @@ def kl_concentrations(a: Array, b: Array, xp: Namespace) -> Array:
     a0, b0, d0 = xp.sum(a, axis=-1), xp.sum(b, axis=-1), xp.sum(d, axis=-1)
     frac = a / a0[..., None]
     t_mean = xp.sum(kl_div(b, b0[..., None] * frac, xp, diff=frac * d0[..., None] - d), axis=-1)
-    t_each = xp.sum(lgamma_bregman_rest(a, b, xp, diff=d), axis=-1)
-    t_total = lgamma_bregman_rest(a0, b0, xp, diff=d0)
+    rest = lgamma_bregman_rest(  # the k components and the totals in one call
+        xp.concat([a, a0[..., None]], axis=-1),
+        xp.concat([b, b0[..., None]], axis=-1),
+        xp,
+        diff=xp.concat([d, d0[..., None]], axis=-1),
+    )
+    t_each, t_total = xp.sum(rest[..., :-1], axis=-1), rest[..., -1]
     return clamp0(t_mean + t_each - t_total, xp)

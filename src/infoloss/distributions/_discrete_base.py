@@ -19,7 +19,7 @@ import numpy as np
 from .._array_api import Array, Namespace
 from ._base import Distribution
 from ._special import clamp0
-from ._stable import expm1mx, kl_div
+from ._stable import closed_form, expm1mx, kl_div
 
 _TAIL = 1e-20
 """Mass left out on each side of the summation window (see the module docstring)."""
@@ -183,11 +183,21 @@ class _Discrete(Distribution):
 def _kl_bern_terms(a: Array, b: Array, xp: Namespace) -> Array:
     """``a log(a/b) + (1-a) log((1-a)/(1-b))``: KL between Bernoulli(a) and Bernoulli(b).
 
-    Written ``kl_div(a, b) + kl_div(1 - a, 1 - b)`` (the ``-a + b`` and ``-(1-a) + (1-b)`` of
+    Evaluated as written first (`closed_form`). Where that cancels (and at the edges, ``0 log 0``)
+    it is ``kl_div(a, b) + kl_div(1 - a, 1 - b)`` (the ``-a + b`` and ``-(1-a) + (1-b)`` of
     `kl_div` cancel exactly), two terms >= 0 computed from ``b - a`` (passed exactly to the
     second): no cancellation near ``a == b``.
     """
-    return kl_div(a, b, xp) + kl_div(1.0 - a, 1.0 - b, xp, diff=a - b)
+
+    def textbook(a: Array, b: Array) -> tuple[Array, Array]:
+        t1 = a * xp.log(a / b)
+        t2 = (1.0 - a) * xp.log((1.0 - a) / (1.0 - b))  # 1 - a, 1 - b: off by an ulp of 1
+        return t1 + t2, (xp.abs(t1) + xp.abs(t2)) + 3.0
+
+    def stable(a: Array, b: Array) -> Array:
+        return clamp0(kl_div(a, b, xp) + kl_div(1.0 - a, 1.0 - b, xp, diff=a - b), xp)
+
+    return closed_form(textbook, stable, (a, b), xp, safe=(0.5, 0.5))
 
 
 def _kl_geom_terms(a: Array, b: Array, xp: Namespace) -> Array:

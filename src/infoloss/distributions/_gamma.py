@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from .._array_api import Array
+from .._array_api import Array, Namespace, _known_false
 from .._registry import register_kl
 from ._base import Distribution, positive
+from ._bregman import lgamma_bregman_rest
 from ._scipy import require_loc_zero, scipy_name
 from ._special import clamp0, digamma, lgamma, xlogy
-from ._stable import kl_div, lgamma_bregman_rest
+from ._stable import closed_form, kl_div
 
 __all__ = ["Chi2", "Exponential", "Gamma"]
 
@@ -243,16 +244,51 @@ def _kl_gamma_gamma(p: _GammaLike, q: _GammaLike) -> Array:
     # Shapes k, scales θ (every pair is a special case of Gamma–Gamma):
     # KL = (k_p - k_q) ψ(k_p) - log Γ(k_p) + log Γ(k_q) + k_q log(θ_q / θ_p) + k_p (θ_p/θ_q - 1)
     # (Penny, "KL divergences of Normal, Gamma, Dirichlet and Wishart densities", 2001, eq. 3,
-    # written with scales instead of rates). Its terms cancel near p == q (and, for large
-    # shapes, along equal means even when far apart). Splitting log Γ(k) as Stirling's
-    # (k - 1/2) log k - k + const plus the rest, the Stirling part of the shape terms joins the
-    # scale terms into k_q φ(m_p / m_q), φ(t) = t - 1 - log t, m = k θ the means, so
-    # KL = kl_div(k_q, k_q m_p / m_q) + R(k_p, k_q), R = `lgamma_bregman_rest` (the
-    # Bregman divergence of log Γ less kl_div(k_q, k_p)): two terms >= 0, nothing cancels.
-    # k_q m_p / m_q - k_q = k_p (θ_p - θ_q) / θ_q - (k_q - k_p) is passed exactly.
+    # written with scales instead of rates), evaluated first (`closed_form`). Its terms cancel
+    # near p == q (and, for large shapes, along equal means even when far apart); there the
+    # stable form: splitting log Γ(k) as Stirling's (k - 1/2) log k - k + const plus the rest,
+    # the Stirling part of the shape terms joins the scale terms into k_q φ(m_p / m_q),
+    # φ(t) = t - 1 - log t, m = k θ the means, so KL = kl_div(k_q, k_q m_p / m_q) + R(k_p, k_q),
+    # R = `lgamma_bregman_rest` (the Bregman divergence of log Γ less kl_div(k_q, k_p)): two
+    # terms >= 0, nothing cancels. k_q m_p / m_q - k_q = k_p (θ_p - θ_q) / θ_q - (k_q - k_p) is
+    # passed exactly. Between two Exponentials (k = 1) it is r - 1 - log r, r = θ_p / θ_q.
     xp = p.xp
-    kp, kq, tp, tq = p._shape(), q._shape(), p._scale(), q._scale()
-    dk = kq - kp
-    t_mean = kl_div(kq, kp * (tp / tq), xp, diff=kp * ((tp - tq) / tq) - dk)
-    t_shape = lgamma_bregman_rest(kp, kq, xp, diff=dk)
-    return clamp0(t_mean + t_shape, xp)
+    if isinstance(p, Exponential) and isinstance(q, Exponential):
+        return _kl_exponential(p.scale, q.scale, xp)
+
+    def textbook(kp: Array, tp: Array, kq: Array, tq: Array) -> tuple[Array, Array]:
+        dk = kp - kq
+        t1 = dk * digamma(kp, xp)
+        g_q, g_p = lgamma(kq, xp), lgamma(kp, xp)
+        t3 = kq * xp.log(tq / tp)  # off by up to k_q ulps (the rounding of θ_q / θ_p)
+        t4 = kp * ((tp - tq) / tq)
+        kl = t1 + (g_q - g_p) + t3 + t4
+        # log Γ and ψ are off by an ulp or so absolute near 1 and 2 and ψ's root: floors
+        floors = xp.abs(dk) + 2.0 * xp.astype(dk != 0, kl.dtype)
+        size = xp.abs(t1) + xp.abs(g_q) + xp.abs(g_p) + kq + xp.abs(t3) + xp.abs(t4)
+        return kl, size + floors
+
+    def stable(kp: Array, tp: Array, kq: Array, tq: Array) -> Array:
+        dk = kq - kp
+        t_mean = kl_div(kq, kp * (tp / tq), xp, diff=kp * ((tp - tq) / tq) - dk)
+        if _known_false(xp.any(dk != 0), xp):  # equal shapes (Exponential, ...): R = 0
+            return clamp0(t_mean, xp)
+        return clamp0(t_mean + lgamma_bregman_rest(kp, kq, xp, diff=dk), xp)
+
+    params = (p._shape(), p._scale(), q._shape(), q._scale())
+    return closed_form(textbook, stable, params, xp)
+
+
+def _kl_exponential(tp: Array, tq: Array, xp: Namespace) -> Array:
+    """``r - 1 - log r``, ``r = θ_p / θ_q``: as written, and as ``kl_div(θ_q, θ_p) / θ_q`` where
+    that cancels (`closed_form`; the sum of the terms' magnitudes as in `scale_textbook`)."""
+
+    def textbook(tp: Array, tq: Array) -> tuple[Array, Array]:
+        r = tp / tq
+        kl = (r - 1.0) - xp.log(r)
+        return kl, kl + 2.0 * xp.clip(r, min=1.0)
+
+    def stable(tp: Array, tq: Array) -> Array:
+        return kl_div(tq, tp, xp) / tq
+
+    return closed_form(textbook, stable, (tp, tq), xp)

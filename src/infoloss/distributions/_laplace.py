@@ -22,9 +22,10 @@ from ._gamma import (
     Gamma,
     _GammaLike,
 )
+from ._normal import scale_term, scale_textbook
 from ._scipy import require_loc_zero, scipy_name
 from ._special import clamp0, inf_like, trigamma
-from ._stable import expm1mx, kl_div, log_ratio, scale_term
+from ._stable import closed_form, expm1mx, kl_div, log_ratio
 
 __all__ = ["Laplace", "LogNormal"]
 
@@ -161,26 +162,47 @@ def _lognorm_from_scipy(params: dict[str, Any]) -> LogNormal:
 def _kl_laplace_laplace(p: Laplace, q: Laplace) -> Array:
     # KL = log(b_q / b_p) + |μ_p - μ_q| / b_q + (b_p / b_q) exp(-|μ_p - μ_q| / b_p) - 1
     # (Gil, Alajaji & Hoseinzadeh, "Rényi divergence measures for commonly used univariate
-    # continuous distributions", Information Sciences 249, 2013, Table 3). With r = b_p / b_q
-    # and z = |μ_p - μ_q| / b_p it is (r - 1 - log r) + r (exp(-z) - 1 + z): two terms >= 0,
-    # each computed without cancellation (no digits lost near p == q)
+    # continuous distributions", Information Sciences 249, 2013, Table 3), evaluated as written
+    # first (`closed_form`). Where it cancels: with r = b_p / b_q and z = |μ_p - μ_q| / b_p it
+    # is (r - 1 - log r) + r (exp(-z) - 1 + z), two terms >= 0 computed without cancellation
     xp = p.xp
-    r = p.scale / q.scale
-    t1 = kl_div(q.scale, p.scale, xp) / q.scale  # r - 1 - log r
-    t2 = r * expm1mx(-xp.abs(p.loc - q.loc) / p.scale, xp)
-    return clamp0(t1 + t2, xp)
+
+    def textbook(mp: Array, bp: Array, mq: Array, bq: Array) -> tuple[Array, Array]:
+        d = xp.abs(mp - mq)
+        t1 = xp.log(bq / bp)
+        t2 = d / bq
+        t3 = (bp / bq) * xp.exp(-d / bp)  # off by up to 3 + 2z ulps; t3 z <= t2
+        return ((t1 + t2) + t3) - 1.0, (xp.abs(t1) + 3.0 * t2) + (t3 + 2.0)
+
+    def stable(mp: Array, bp: Array, mq: Array, bq: Array) -> Array:
+        t1 = kl_div(bq, bp, xp) / bq  # r - 1 - log r
+        t2 = (bp / bq) * expm1mx(-xp.abs(mp - mq) / bp, xp)
+        return clamp0(t1 + t2, xp)
+
+    return closed_form(textbook, stable, (p.loc, p.scale, q.loc, q.scale), xp)
 
 
 @register_kl(LogNormal, LogNormal)
 def _kl_lognormal_lognormal(p: LogNormal, q: LogNormal) -> Array:
     # KL is invariant under the bijection x -> log x, so it is KL(N(μ_p, s_p²) ‖ N(μ_q, s_q²))
     # = 1/2 (r - 1 - log r + ((μ_p - μ_q) / s_q)²), r = (s_p / s_q)², μ = log(scale)
-    # (Bishop, Pattern Recognition and Machine Learning, 2006, ex. 1.30); r - 1 - log r from
-    # `scale_term` and μ_p - μ_q = log(scale_p / scale_q) from `log_ratio` (log1p when close)
+    # (Bishop, Pattern Recognition and Machine Learning, 2006, ex. 1.30), evaluated as written
+    # first (`closed_form`); where it cancels, r - 1 - log r from `scale_term` and
+    # μ_p - μ_q = log(scale_p / scale_q) from `log_ratio` (log1p when close)
     xp = p.xp
-    t1 = scale_term(p.s, q.s, xp)
-    t2 = (log_ratio(p.scale, q.scale, xp) / q.s) ** 2
-    return clamp0(0.5 * (t1 + t2), xp)
+
+    def textbook(sp: Array, ap: Array, sq: Array, aq: Array) -> tuple[Array, Array]:
+        t1, big = scale_textbook(sp, sq, xp)
+        inv = 1.0 / sq
+        kl = 0.5 * (t1 + (xp.log(ap / aq) * inv) ** 2)
+        # magnitudes: see `scale_textbook`; the log is off by 1 + |log| ulps: adds 1 / s_q²
+        return kl, (kl + big) + 0.5 * (inv * inv)
+
+    def stable(sp: Array, ap: Array, sq: Array, aq: Array) -> Array:
+        t2 = (log_ratio(ap, aq, xp) / sq) ** 2
+        return clamp0(0.5 * (scale_term(sp, sq, xp) + t2), xp)
+
+    return closed_form(textbook, stable, (p.s, p.scale, q.s, q.scale), xp)
 
 
 @register_kl(LogNormal, Exponential)

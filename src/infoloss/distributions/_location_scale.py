@@ -14,17 +14,13 @@ import numpy as np
 from .._array_api import Array
 from .._registry import register_kl
 from ._base import LocationScale, Scale
+from ._bregman import lgamma_bregman
+from ._normal import scale_kl
 from ._scipy import require_loc_zero, scipy_name
-from ._shape import (
-    EULER_GAMMA,
-    Pareto,
-    StudentT,
-    Weibull,
-    _kl_weibull_weibull,
-    _masked,
-)
-from ._special import clamp0, inf_like
-from ._stable import expm1mx, kl_div, lgamma_bregman, scale_term
+from ._shape import EULER_GAMMA, Pareto, StudentT, Weibull, _masked
+from ._shape_kl import _kl_weibull_weibull
+from ._special import clamp0, inf_like, lgamma
+from ._stable import closed_form, expm1mx, kl_div
 
 __all__ = ["Cauchy", "Gumbel", "HalfNormal", "Logistic", "Rayleigh"]
 
@@ -155,17 +151,32 @@ def _kl_gumbel_gumbel(p: Gumbel, q: Gumbel) -> Array:
     # Derived with z = (x - mu_p) / b_p standard Gumbel: E[z] = gamma, E[exp(-t z)] =
     # Gamma(1 + t) (exp(-z) ~ Exponential(1)). With r = b_p / b_q:
     # KL = log(1 / r) - gamma - 1 + (mu_p - mu_q) / b_q + gamma r
-    #      + exp((mu_q - mu_p) / b_q) Gamma(1 + r)   (the same formula as torch's kl.py).
-    # Near p == q its terms cancel; with e = r - 1, log Gamma(2 + e) = (1 - gamma) e + D
-    # (D = `lgamma_bregman(2, 2 + e)`, psi(2) = 1 - gamma) and X = -d + (1 - gamma) e + D it is
-    # KL = (exp(X) - 1 - X) + (e - log1p(e)) + D: three terms >= 0, none cancelling.
+    #      + exp((mu_q - mu_p) / b_q) Gamma(1 + r)   (the same formula as torch's kl.py),
+    # evaluated first (`closed_form`). Near p == q its terms cancel; with e = r - 1,
+    # log Gamma(2 + e) = (1 - gamma) e + D (D = `lgamma_bregman(2, 2 + e)`, psi(2) = 1 - gamma)
+    # and X = -d + (1 - gamma) e + D it is KL = (exp(X) - 1 - X) + (e - log1p(e)) + D: three
+    # terms >= 0, none cancelling.
     xp = p.xp
-    e = (p.scale - q.scale) / q.scale
-    d = (p.loc - q.loc) / q.scale
-    t_gamma = lgamma_bregman(2.0 + xp.zeros_like(e), 2.0 + e, xp, diff=e)
-    t_exp = expm1mx(-d + (1.0 - EULER_GAMMA) * e + t_gamma, xp)
-    t_scale = kl_div(q.scale, p.scale, xp) / q.scale  # e - log1p(e)
-    return clamp0(t_exp + t_scale + t_gamma, xp)
+
+    def textbook(mp: Array, bp: Array, mq: Array, bq: Array) -> tuple[Array, Array]:
+        r = bp / bq
+        d = (mp - mq) / bq
+        log_r, lg = xp.log(r), lgamma(1.0 + r, xp)
+        t_exp = xp.exp(lg - d)
+        kl = ((EULER_GAMMA * r - log_r) + d) + (t_exp - (EULER_GAMMA + 1.0))
+        # exp's argument is off by |d| + |lg| + 1 (log Γ near 2) + (1 + r) ψ(1 + r) ulps
+        arg = xp.abs(d) + xp.abs(lg) + (1.0 + r) * (EULER_GAMMA + r) + 2.0
+        return kl, (xp.abs(log_r) + xp.abs(d)) + (EULER_GAMMA * r + t_exp * arg) + 3.0
+
+    def stable(mp: Array, bp: Array, mq: Array, bq: Array) -> Array:
+        e = (bp - bq) / bq
+        d = (mp - mq) / bq
+        t_gamma = lgamma_bregman(2.0 + xp.zeros_like(e), 2.0 + e, xp, diff=e)
+        t_exp = expm1mx(-d + (1.0 - EULER_GAMMA) * e + t_gamma, xp)
+        t_scale = kl_div(bq, bp, xp) / bq  # e - log1p(e)
+        return clamp0(t_exp + t_scale + t_gamma, xp)
+
+    return closed_form(textbook, stable, (p.loc, p.scale, q.loc, q.scale), xp)
 
 
 # --------------------------------------------------------------------------------- Logistic
@@ -281,8 +292,8 @@ def _halfnormal_from_scipy(params: dict[str, Any]) -> HalfNormal:
 def _kl_halfnormal_halfnormal(p: HalfNormal, q: HalfNormal) -> Array:
     # Both are Normal(0, sigma) folded at 0, so the KL is that of the Normals with loc 0
     # (Bishop, PRML, 2006, ex. 1.30): KL = 1/2 (r - 1 - log r), r = (sigma_p / sigma_q)^2
-    # (`scale_term`: no cancellation near r = 1).
-    return clamp0(0.5 * scale_term(p.scale, q.scale, p.xp), p.xp)
+    # (`scale_kl`: as written, and from `scale_term` where that cancels near r = 1).
+    return scale_kl(p.scale, q.scale, p.xp, factor=0.5)
 
 
 # --------------------------------------------------------------------------------- Rayleigh
@@ -350,8 +361,8 @@ def _rayleigh_from_scipy(params: dict[str, Any]) -> Rayleigh:
 def _kl_rayleigh_rayleigh(p: Rayleigh, q: Rayleigh) -> Array:
     # Derived from E_p[x^2] = 2 sigma_p^2 (the log x terms cancel):
     # KL = 2 log(sigma_q / sigma_p) + sigma_p^2 / sigma_q^2 - 1, i.e. r - 1 - log r with
-    # r = (sigma_p / sigma_q)^2 (`scale_term`: no cancellation near r = 1).
-    return clamp0(scale_term(p.scale, q.scale, p.xp), p.xp)
+    # r = (sigma_p / sigma_q)^2 (`scale_kl`: from `scale_term` where it cancels near r = 1).
+    return scale_kl(p.scale, q.scale, p.xp, factor=1.0)
 
 
 @register_kl(Rayleigh, Weibull)

@@ -12,14 +12,15 @@ from typing import Any, NoReturn
 import array_api_compat
 import numpy as np
 
-from .._array_api import Array
+from .._array_api import Array, Namespace
 from .._registry import register_kl
 from ._base import Distribution, positive, real
 from ._dirichlet import Dirichlet
 from ._multivariate_base import _event_size, _solve_tril, lower_cholesky, trace_log_series
+from ._normal import scale_term
 from ._scipy import scipy_name
 from ._special import clamp0
-from ._stable import kl_div, scale_term
+from ._stable import closed_form, kl_div
 
 __all__ = ["Dirichlet", "MultivariateNormal"]
 
@@ -340,9 +341,7 @@ def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Array:
     xp = p.xp
     d = _event_size(p, q, "dimension")
     if p._L is None and q._L is None:  # both diagonal: a sum of d univariate Normal KLs, O(d)
-        vp, vq = p._values["diag"], q._values["diag"]
-        t = (p._mean - q._mean) ** 2 / vq
-        return clamp0(0.5 * xp.sum(kl_div(vq, vp, xp) / vq + t, axis=-1), xp)
+        return _kl_diagonal(p._mean, p._values["diag"], q._mean, q._values["diag"], xp)
     Lp, Lq, diff = p._tril(), q._tril(), (q._mean - p._mean)[..., None]
     batch = np.broadcast_shapes(tuple(Lp.shape[:-2]), tuple(Lq.shape[:-2]), tuple(diff.shape[:-2]))
     full = (*batch, d, d)
@@ -361,3 +360,22 @@ def _kl_mvn_mvn(p: MultivariateNormal, q: MultivariateNormal) -> Array:
         trace_log = trace_log_series(0.5 * (b + xp.matrix_transpose(b)), trace_log, xp)
     mahalanobis = xp.sum(m[..., d] ** 2, axis=-1)
     return clamp0(0.5 * (trace_log + mahalanobis), xp)
+
+
+def _kl_diagonal(mp: Array, vp: Array, mq: Array, vq: Array, xp: Namespace) -> Array:
+    """KL between normals with diagonal covariances (variances ``vp``, ``vq``): half the sum
+    over the last axis of ``r - 1 - log r + (m_p - m_q)² / v_q``, ``r = v_p / v_q``, as written
+    first; where that cancels, with ``r - 1 - log r = kl_div(v_q, v_p) / v_q`` (`closed_form`)."""
+
+    def textbook(mp: Array, vp: Array, mq: Array, vq: Array) -> tuple[Array, Array]:
+        r = vp / vq
+        log_r = xp.log(r)
+        t = (mp - mq) ** 2 / vq
+        kl = xp.sum(((r - 1.0) - log_r) + t, axis=-1)
+        return 0.5 * kl, 0.5 * xp.sum(((r + 1.0) + xp.abs(log_r)) + t, axis=-1)
+
+    def stable(mp: Array, vp: Array, mq: Array, vq: Array) -> Array:
+        t = (mp - mq) ** 2 / vq
+        return clamp0(0.5 * xp.sum(kl_div(vq, vp, xp) / vq + t, axis=-1), xp)
+
+    return closed_form(textbook, stable, (mp, vp, mq, vq), xp, event_ndims=(1, 1, 1, 1))

@@ -13,18 +13,10 @@ from typing import Any
 import numpy as np
 
 from .._array_api import Array, Namespace
-from .._registry import register_kl
 from ._base import Distribution, positive, real
+from ._bregman import one_minus_bessel_ratio
 from ._scipy import require_loc_zero, scipy_name
-from ._special import clamp0, digamma, i0e, i1e, lgamma
-from ._stable import (
-    expm1mx,
-    kl_div,
-    lgamma_bregman,
-    log_i0_bregman,
-    log_ratio,
-    one_minus_bessel_ratio,
-)
+from ._special import digamma, i0e, lgamma
 
 __all__ = ["Pareto", "StudentT", "VonMises", "Weibull"]
 
@@ -116,21 +108,6 @@ def _weibull_from_scipy(params: dict[str, Any]) -> Weibull:
     return Weibull(params["c"], params["scale"])
 
 
-@register_kl(Weibull, Weibull)
-def _kl_weibull_weibull(p: Weibull, q: Weibull) -> Array:
-    # C. Bauckhage, "Computing the Kullback-Leibler divergence between two Weibull
-    # distributions", arXiv:1310.3713 (2013), with E_p[log x] = log lam_p - gamma / k_p and
-    # E_p[(x / lam_q)^k_q] = (lam_p / lam_q)^k_q Gamma(1 + k_q / k_p): with e = k_q / k_p - 1,
-    # L = log(lam_p / lam_q), KL = -log1p(e) - k_q L + gamma e + (lam_p / lam_q)^k_q Γ(2 + e) - 1.
-    # As for Gumbel: log Γ(2 + e) = (1 - gamma) e + D, D = `lgamma_bregman(2, 2 + e)`, and with
-    # X = k_q L + (1 - gamma) e + D, KL = (exp(X) - 1 - X) + (e - log1p(e)) + D (all >= 0).
-    xp = p.xp
-    e = (q.c - p.c) / p.c
-    t_gamma = lgamma_bregman(2.0 + xp.zeros_like(e), 2.0 + e, xp, diff=e)
-    x = q.c * log_ratio(p.scale, q.scale, xp) + (1.0 - EULER_GAMMA) * e + t_gamma
-    return clamp0(expm1mx(x, xp) + kl_div(p.c, q.c, xp) / p.c + t_gamma, xp)
-
-
 # ----------------------------------------------------------------------------------- Pareto
 class Pareto(Distribution):
     r"""Pareto distribution, as ``scipy.stats.pareto(b, scale=scale)``: support ``x >= scale``.
@@ -201,21 +178,6 @@ class Pareto(Distribution):
 def _pareto_from_scipy(params: dict[str, Any]) -> Pareto:
     require_loc_zero("pareto", params)
     return Pareto(params["b"], params["scale"])
-
-
-@register_kl(Pareto, Pareto)
-def _kl_pareto_pareto(p: Pareto, q: Pareto) -> Array:
-    # Derived from E_p[log x] = log s_p + 1 / b_p (log(x / s_p) ~ Exponential(b_p)):
-    # KL = log(b_p / b_q) + b_q log(s_p / s_q) + b_q / b_p - 1 when s_p >= s_q, else +inf
-    # (P's support [s_p, inf) must lie inside Q's). Same result as torch.distributions.kl.
-    # log(b_p / b_q) + b_q / b_p - 1 = kl_div(b_p, b_q) / b_p and log(s_p / s_q) by `log_ratio`:
-    # two terms >= 0 (s_p >= s_q), no cancellation near p == q.
-    xp = p.xp
-    inside = p.scale >= q.scale
-    one = xp.ones_like(p.scale + q.scale)
-    t2 = q.b * log_ratio(xp.where(inside, p.scale, one), xp.where(inside, q.scale, one), xp)
-    kl = clamp0(kl_div(p.b, q.b, xp) / p.b + t2, xp)
-    return xp.where(inside, kl, xp.full_like(kl, math.inf))
 
 
 # --------------------------------------------------------------------------------- StudentT
@@ -379,18 +341,3 @@ def _vonmises_from_scipy(params: dict[str, Any]) -> VonMises:
         )
         raise ValueError(msg)
     return VonMises(params["kappa"], params["loc"])
-
-
-@register_kl(VonMises, VonMises)
-def _kl_vonmises_vonmises(p: VonMises, q: VonMises) -> Array:
-    # Derived from E_p[cos(x - mu)] = A(k_p) cos(mu_p - mu), A = I1 / I0 (Mardia & Jupp,
-    # Directional Statistics, 2000, sec. 3.5.4):
-    # KL = log(I0(k_q) / I0(k_p)) + A(k_p) (k_p - k_q cos(mu_p - mu_q)).
-    # With 1 - A cos d = (1 - A) + 2 A sin^2(d / 2) it is the Bregman divergence of log I0,
-    # log I0(k_q) - log I0(k_p) - (k_q - k_p) A(k_p) (`log_i0_bregman`: no cancellation near
-    # k_p == k_q), plus 2 k_q A(k_p) sin^2((mu_p - mu_q) / 2): both terms >= 0.
-    xp = p.xp
-    half_d = xp.sin(0.5 * (p.loc - q.loc))
-    t1 = log_i0_bregman(p.kappa, q.kappa, xp)
-    t2 = 2.0 * q.kappa * (i1e(p.kappa, xp) / i0e(p.kappa, xp)) * half_d * half_d
-    return clamp0(t1 + t2, xp)

@@ -12,6 +12,7 @@ import numpy as np
 from .._array_api import Array
 from .._registry import register_kl
 from ._base import nonnegative_integer, open_unit_interval, unit_interval
+from ._bregman import lgamma_bregman
 from ._discrete_base import (
     _Discrete,
     _entropy_by_sum,
@@ -24,7 +25,7 @@ from ._discrete_base import (
 )
 from ._scipy import require_loc_zero, scipy_name
 from ._special import clamp0, digamma, lgamma, xlogy
-from ._stable import lgamma_bregman, log_ratio
+from ._stable import log_ratio
 
 __all__ = ["Bernoulli", "Binomial", "Geometric"]
 
@@ -230,7 +231,7 @@ def _from_scipy_geom(params: dict[str, Any]) -> Geometric:
 def _kl_bernoulli_bernoulli(p: Bernoulli, q: Bernoulli) -> Array:
     # KL = p log(p/q) + (1-p) log((1-p)/(1-q)): the definition summed over {0, 1}
     # (Cover & Thomas, Elements of Information Theory, 2nd ed., 2006, eq. 2.26)
-    return clamp0(_kl_bern_terms(p.p, q.p, p.xp), p.xp)
+    return _kl_bern_terms(p.p, q.p, p.xp)
 
 
 @register_kl(Binomial, Binomial)
@@ -303,4 +304,4 @@ def _kl_geometric_geometric(p: Geometric, q: Geometric) -> Array:
     # log P(x)/Q(x) = log(p/q) + (x-1) log((1-p)/(1-q)) and E_P[X - 1] = (1-p)/p, so
     # KL = log(p/q) + ((1-p)/p) log((1-p)/(1-q)) (derived from the pmf; the same value as
     # PyTorch's failure-count Geometric, KL being invariant under the shift x -> x - 1)
-    return clamp0(_kl_geom_terms(p.p, q.p, p.xp), p.xp)
+    return _kl_geom_terms(p.p, q.p, p.xp)
