@@ -26,6 +26,7 @@ __all__ = [
     "as_float",
     "default_float",
     "is_numpy",
+    "known_false",
     "log_softmax",
     "logsumexp",
     "namespace",
@@ -171,7 +172,7 @@ def log_softmax(x: Array, xp: Namespace, axes: tuple[int, ...]) -> Array:
     if math.prod(x.shape[a] for a in axes) == 0:  # nothing to normalise (and no max to take)
         return native(x) if native is not None else x
     m = xp.max(x, axis=axes, keepdims=True)
-    if _known_false(xp.any(xp.isinf(m)), xp):  # no +inf logit, no row of -inf only
+    if known_false(xp.any(xp.isinf(m)), xp):  # no +inf logit, no row of -inf only
         if native is not None:
             return native(x)
         return _log_softmax_shifted(x, m, xp, axes)
@@ -203,7 +204,7 @@ def _log_softmax_limits(x: Array, xp: Namespace, axes: tuple[int, ...], native: 
     return xp.where(one, point, xp.where(undefined, xp.full_like(x, xp.nan), logp))
 
 
-def _known_false(flag: Array, xp: Namespace) -> bool:
+def known_false(flag: Array, xp: Namespace) -> bool:
     """True when the 0-d boolean ``flag`` is known to be False; False when it is True or
     cannot be read (traced under ``jax.jit`` or ``torch.compile``: take the general route),
     and False on an accelerator, where reading it would make the host wait for the device."""

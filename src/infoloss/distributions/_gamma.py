@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._array_api import Array, Namespace, _known_false
+from .._array_api import Array, Namespace, known_false
 from .._registry import register_kl
 from ._base import Distribution, positive
 from ._bregman import lgamma_bregman_rest
@@ -271,7 +271,7 @@ def _kl_gamma_gamma(p: _GammaLike, q: _GammaLike) -> Array:
     def stable(kp: Array, tp: Array, kq: Array, tq: Array) -> Array:
         dk = kq - kp
         t_mean = kl_div(kq, kp * (tp / tq), xp, diff=kp * ((tp - tq) / tq) - dk)
-        if _known_false(xp.any(dk != 0), xp):  # equal shapes (Exponential, ...): R = 0
+        if known_false(xp.any(dk != 0), xp):  # equal shapes (Exponential, ...): R = 0
             return clamp0(t_mean, xp)
         return clamp0(t_mean + lgamma_bregman_rest(kp, kq, xp, diff=dk), xp)
 

@@ -9,7 +9,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._array_api import Array, Namespace, _known_false
+from .._array_api import Array, Namespace, known_false
 from ._base import Constraint, Distribution
 
 # ---------------------------------------------------------------------------- private helpers
@@ -114,7 +114,7 @@ def trace_log_series(b: Array, otherwise: Array, xp: Namespace) -> Array:
     entries of ``B^(k-1) * B`` (``B`` symmetric), one matrix product per term.
     """
     near = xp.sqrt(xp.sum(b * b, axis=(-2, -1))) < _SERIES_MAX
-    if _known_false(xp.any(near), xp):
+    if known_false(xp.any(near), xp):
         return otherwise
     b = xp.where(near[..., None, None], b, xp.zeros_like(b))  # no overflow where not used
     power, out = b, xp.zeros_like(otherwise)

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 import array_api_compat
 import numpy as np
 
-from .._array_api import Array, Namespace, _known_false
+from .._array_api import Array, Namespace, known_false
 
 __all__ = [
     "TAU",
@@ -137,9 +137,9 @@ def select(
     run on the whole arrays, each given ``safe[i]`` (its value for ``first``, for ``second``)
     where it is not taken, so no NaN, warning or infinite gradient leaks from the other one.
     """
-    if _known_false(xp.any(~cond), xp):
+    if known_false(xp.any(~cond), xp):
         return first(*args)
-    if _known_false(xp.any(cond), xp):
+    if known_false(xp.any(cond), xp):
         return second(*args)
     if _gatherable(cond, xp) and cond.ndim > 0:
         idx, other = _indices(cond, xp), _indices(~cond, xp)
@@ -255,7 +255,7 @@ def closed_form(
             return kl if not bad else stable(*params)
     else:
         kl, bad = _textbook_pass(textbook, params, ndims, xp)
-    if _known_false(xp.any(bad), xp):
+    if known_false(xp.any(bad), xp):
         return kl
     if safe is not None and _needs_grad(params, xp):
         moved = [
@@ -348,7 +348,7 @@ def log_ratio(x: Array, y: Array, xp: Namespace, diff: Array | None = None) -> A
     def far(x: Array, y: Array, d: Array) -> Array:
         diff = xp.log(x) - xp.log(y)
         fits = xp.abs(diff) < _LOG_MAX
-        if _known_false(xp.any(~fits), xp):
+        if known_false(xp.any(~fits), xp):
             return xp.log(x / y)
         one = xp.ones_like(x)
         return xp.where(fits, xp.log(xp.where(fits, x, one) / xp.where(fits, y, one)), diff)
