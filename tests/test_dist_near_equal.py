@@ -803,3 +803,80 @@ def test_categorical_near_equal(rel: float) -> None:
     terms = sum(abs(a * math.log(a / b)) for a, b in zip(p[0], q[0], strict=True))
     floor = EPS / 2 + EPS * terms
     assert kl("Categorical", p, q) == pytest.approx(ref, rel=RTOL, abs=floor)
+
+
+# float32: where a textbook value is kept it has lost at most 3 bits (TAU_FLOAT32 = 1/8) on
+# top of its terms' few ulps, g * u / TAU = 8 * 2^-24 * 8 = 64 ulps of float32; the stable
+# routes are a few ulps. Checked on the cases whose parameters are of order one (1/20..20),
+# where float32 holds the parameter differences (a 1e-10 move rounds away) and its special
+# functions keep their relative accuracy; the reference is taken at the float32 parameters.
+# VonMises's stable route loses a factor up to 2 kappa twice, whatever the dtype: up to 2900
+# ulps measured in float64 (see the module's docstring), so 3000 float32 ulps is its bound.
+# The Binomial / NegativeBinomial pairs with different n are sums over the support of
+# `log_prob`, not closed forms: left to their float64 checks.
+U32 = float(np.finfo(np.float32).eps) / 2
+ULPS32 = {"VonMises": 3000}
+
+
+def _order_one(case: Case) -> bool:
+    values = [np.ravel(np.asarray(a, dtype=float)) for a in (*case[0], *case[1])]
+    flat = np.abs(np.concatenate(values))
+    return bool(np.all((flat >= 0.05) & (flat <= 20.0)))
+
+
+def _as_float32(args: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(np.asarray(a, dtype=np.float32).astype(float).tolist() for a in args)
+
+
+@pytest.mark.parametrize("family", BATCHED)
+def test_float32_near_equal_within_the_textbook_bound(family: str) -> None:
+    bad, n = [], 0
+    for p, q, label in CASES[family]:
+        p32, q32 = _as_float32(p), _as_float32(q)
+        if not _order_one((p, q, label)) or p32 == q32 or "differ" in label:
+            continue
+        n += 1
+        ref = reference(family, p32, q32)
+        P, Q = (getattr(il, family)(*[np.asarray(a, np.float32) for a in x]) for x in (p32, q32))
+        got = np.asarray(il.kl_divergence(P, Q))
+        if (
+            got.dtype != np.float32
+            or not abs(float(got) - ref) <= ULPS32.get(family, 64) * U32 * ref
+        ):
+            bad.append(f"{label}: got {got!r} ({got.dtype}), mpmath {ref!r}")
+    assert not bad, f"{family}: {len(bad)} of {n} cases off:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize(
+    ("family", "p", "q"),
+    [
+        ("Normal", lambda d: (0.0, 1.0), lambda d: (0.0, 1.0 + d)),
+        ("Gamma", lambda d: (2.0, 1.0), lambda d: (2.0 + d, 1.0)),
+        ("Poisson", lambda d: (3.0,), lambda d: (3.0 * (1.0 + d),)),
+        ("Laplace", lambda d: (0.0, 1.0), lambda d: (0.0, 1.0 + d)),
+    ],
+    ids=["Normal", "Gamma", "Poisson", "Laplace"],
+)
+@pytest.mark.parametrize("lib", ["numpy", "array_api_strict"])
+def test_float32_moderate_differences_within_the_textbook_bound(
+    family: str,
+    p: Callable[[float], tuple[float, ...]],
+    q: Callable[[float], tuple[float, ...]],
+    lib: str,
+) -> None:
+    # moderate differences, where the textbook terms cancel by 3 to 8 bits: kept with float64's
+    # TAU they would be off by up to 2^11 float32 ulps. NumPy (like PyTorch on the CPU)
+    # evaluates float32 in float64; array_api_strict (like accelerators) stays in float32,
+    # where TAU_FLOAT32 sends these elements to the stable route
+    xp = pytest.importorskip(lib)
+    bad = []
+    for d in np.geomspace(0.02, 0.6, 40):
+        p32, q32 = _as_float32(p(float(d))), _as_float32(q(float(d)))
+        ref = reference(family, p32, q32)
+        P, Q = (getattr(il, family)(*[to_xp(xp, a, "float32") for a in x]) for x in (p32, q32))
+        out = il.kl_divergence(P, Q)
+        assert out.dtype == xp.float32
+        got = float(to_numpy(out))
+        if not abs(got - ref) <= 64 * U32 * ref:
+            bad.append(f"d={d:.3g}: {got!r} vs {ref!r} ({abs(got / ref - 1) / U32:.0f} ulps)")
+    assert not bad, f"{family}: " + "; ".join(bad[:4])

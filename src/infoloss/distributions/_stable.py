@@ -36,6 +36,7 @@ from .._array_api import Array, Namespace, known_false
 
 __all__ = [
     "TAU",
+    "TAU_FLOAT32",
     "broadcast_all",
     "closed_form",
     "expm1mx",
@@ -57,10 +58,21 @@ _LOG_MAX = 700.0  # |log x - log y| up to which x / y neither overflows nor unde
 # g * u * size, u = 2^-53, with g <= 8 (the terms' own errors and the additions; at most 7
 # measured over the families against 50-digit references): a kept value has lost at most 8
 # bits to cancellation, and is within g * u / TAU = 8 * 1.1e-16 * 256 = 2.3e-13 relative (a
-# quarter of the tests' 1e-12; in float32, 8 of its 24 bits). Below, the stable formula
-# recomputes the element (a few ulps). A larger TAU keeps more accuracy and patches more
-# elements (1/64: 6e-14, about 4 times as many of a random batch); a smaller one the reverse.
+# quarter of the tests' 1e-12). Below, the stable formula recomputes the element (a few ulps).
+# A larger TAU keeps more accuracy and patches more elements (1/64: 6e-14, about 4 times as
+# many of a random batch); a smaller one the reverse. In float32 (u = 2^-24) the same TAU
+# would leave 2^11 ulps, 1.2e-4: there TAU_FLOAT32 = 1/8 keeps g * u / TAU = 3.8e-6 (64 ulps).
 TAU = 1.0 / 256
+TAU_FLOAT32 = 1.0 / 8
+
+
+def _cancelled(kl: Array, size: Array, xp: Namespace) -> Array:
+    """Where the textbook value lost more to cancellation than its dtype's `TAU` allows (and
+    where it is NaN or infinite)."""
+    tau = TAU if kl.dtype == xp.float64 else TAU_FLOAT32
+    return ~(kl > tau * size)
+
+
 _BLOCK = 1 << 16  # elements per block of the NumPy and PyTorch CPU passes (512 KiB of float64)
 
 
@@ -195,7 +207,7 @@ def _textbook_pass(
         )
     if len(shape) == 0 or math.prod(shape) < 2 * _BLOCK:
         kl, size = textbook(*params)
-        return kl, ~(kl > TAU * size)
+        return kl, _cancelled(kl, size, xp)
     full = [
         xp.broadcast_to(a, (*shape, *tuple(a.shape[a.ndim - e :])))
         for a, e in zip(params, ndims, strict=True)
@@ -207,8 +219,13 @@ def _textbook_pass(
         if kl is None:
             kl = xp.empty(shape, dtype=part.dtype, device=device)
         kl[block] = part
-        bad[block] = ~(part > TAU * size)
+        bad[block] = _cancelled(part, size, xp)
     return kl, bad
+
+
+def _narrow_float(a: Array, xp: Namespace) -> bool:
+    """Whether ``a`` holds real floats narrower than float64."""
+    return bool(xp.isdtype(a.dtype, "real floating")) and a.dtype != xp.float64
 
 
 def _stable_pass(stable: Callable[..., Array], sub: Sequence[Array], xp: Namespace) -> Array:
@@ -245,7 +262,17 @@ def closed_form(
     families whose textbook terms have infinite derivatives at the edges of their supports
     (``0 log 0``): under an autograd the textbook is then evaluated again with them in the
     cancelled elements (the "double where"), so the gradient there is the stable one's alone.
+
+    Narrower floats (float32, float16) on NumPy and on the CPU with PyTorch are evaluated in
+    float64 and rounded once: faster there than the stable route that `TAU_FLOAT32` would
+    send more elements to, and within half an ulp. On accelerators they stay in their dtype.
     """
+    narrow = {a.dtype for a in params if _narrow_float(a, xp)}
+    if narrow and _gatherable(params[0], xp):
+        (dtype,) = narrow if len(narrow) == 1 else (xp.float32,)
+        wide = [xp.astype(a, xp.float64) if _narrow_float(a, xp) else a for a in params]
+        out = closed_form(textbook, stable, wide, xp, event_ndims=event_ndims, safe=safe)
+        return xp.astype(out, dtype)
     ndims = [0] * len(params) if event_ndims is None else list(event_ndims)
     numpy = array_api_compat.is_numpy_namespace(xp)
     if numpy:
