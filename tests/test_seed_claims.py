@@ -227,11 +227,11 @@ def test_least_squares_equals_gaussian_nll_fit() -> None:
     theta = _minimise(gaussian, theta0)
     # the minimiser is the least-squares one, with the maximum-likelihood variance the mean
     # squared residual: (beta_ls, log sqrt(rss / n)), exact up to lstsq's round-off
-    _assert_minimiser(gaussian, theta, np.append(beta_ls, 0.5 * np.log(rss[0] / len(y))))
+    star = np.append(beta_ls, 0.5 * np.log(rss[0] / len(y)))
+    _assert_minimiser(gaussian, theta, star)
     # and the library's gradient vanishes there, to the round-off of its terms: each component
     # is a sum of n terms (d/d beta_j = -sum_i x_ij r_i / (n s^2), with r = y - X beta;
     # d/d log s = 1 - sum_i r_i^2 / (n s^2)), so its error is at most ~ n eps sum |terms|
-    star = np.append(beta_ls, 0.5 * np.log(rss[0] / len(y)))
     _, g = _value_and_grad(gaussian, star)
     n, s2 = len(y), rss[0] / len(y)
     abs_terms = np.append(np.abs(X).T @ (np.abs(y) + np.abs(X) @ np.abs(beta_ls)) / (n * s2), 2)
@@ -250,10 +250,11 @@ def test_least_squares_equals_gaussian_nll_fit_with_losses_on_simulated_data() -
     y = X @ np.array([1.0, -2.0, 0.5, 3.0]) + rng.normal(scale=0.7, size=300)
     beta_ls = np.linalg.lstsq(X, y, rcond=None)[0]
     Xt, yt = torch.tensor(X), torch.tensor(y)
-    theta = _minimise(
-        lambda th: losses.gaussian_nll(Xt @ th[:4], yt, std=torch.exp(th[4])), np.zeros(5)
-    )
-    loss = lambda th: losses.gaussian_nll(Xt @ th[:4], yt, std=torch.exp(th[4]))  # noqa: E731
+
+    def loss(th: Any) -> Any:
+        return losses.gaussian_nll(Xt @ th[:4], yt, std=torch.exp(th[4]))
+
+    theta = _minimise(loss, np.zeros(5))
     sigma_ml = np.sqrt(np.mean((y - X @ beta_ls) ** 2))
     _assert_minimiser(loss, theta, np.append(beta_ls, np.log(sigma_ml)))
 
@@ -286,15 +287,16 @@ def test_binary_cross_entropy_fit_equals_sklearn_logistic_regression(
     losses = pytest.importorskip("infoloss.losses")
     Xt, yt = torch.tensor(X), torch.tensor(y)
     d = X.shape[1]
-    theta = _minimise(
-        lambda th: losses.binary_cross_entropy(Xt @ th[:d] + th[d], yt), np.zeros(d + 1)
-    )
+
+    def loss(th: Any) -> Any:
+        return losses.binary_cross_entropy(Xt @ th[:d] + th[d], yt)
+
+    theta = _minimise(loss, np.zeros(d + 1))
     coef, intercept = _sklearn(X, y)
     want = np.append(coef[0], intercept[0])
     # scikit-learn's stopping point: the mean log-loss gradient, written out by hand
     resid = special.expit(X @ coef[0] + intercept[0]) - y
     want_grad = np.append(X.T @ resid, resid.sum()) / len(y)
-    loss = lambda th: losses.binary_cross_entropy(Xt @ th[:d] + th[d], yt)  # noqa: E731
     _assert_minimiser(loss, theta, want, want_grad=want_grad, err_msg=name)
 
 
