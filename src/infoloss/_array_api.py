@@ -25,6 +25,7 @@ __all__ = [
     "Namespace",
     "as_float",
     "default_float",
+    "eager_cpu_torch",
     "is_numpy",
     "known_false",
     "log_softmax",
@@ -208,12 +209,8 @@ def known_false(flag: Array, xp: Namespace) -> bool:
     """True when the 0-d boolean ``flag`` is known to be False; False when it is True or
     cannot be read (traced under ``jax.jit`` or ``torch.compile``: take the general route),
     and False on an accelerator, where reading it would make the host wait for the device."""
-    if array_api_compat.is_torch_namespace(xp):
-        import torch
-
-        compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
-        if (compiling is not None and compiling()) or flag.device.type != "cpu":
-            return False
+    if array_api_compat.is_torch_namespace(xp) and not eager_cpu_torch(flag):
+        return False
     if array_api_compat.is_jax_array(flag) and not _on_cpu_jax(flag):
         return False
     try:
@@ -222,6 +219,15 @@ def known_false(flag: Array, xp: Namespace) -> bool:
         if type(exc).__name__ in TRACER_ERRORS:
             return False
         raise
+
+
+def eager_cpu_torch(a: Array) -> bool:
+    """Whether the torch tensor ``a`` is on the CPU and not being traced by ``torch.compile``
+    (its values can then be read, and its elements picked, without a trace or a device sync)."""
+    import torch
+
+    compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
+    return not (compiling is not None and compiling()) and a.device.type == "cpu"
 
 
 def _on_cpu_jax(a: Array) -> bool:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 import array_api_compat
 import numpy as np
 
-from .._array_api import Array, Namespace, known_false
+from .._array_api import Array, Namespace, eager_cpu_torch, known_false
 
 __all__ = [
     "TAU",
@@ -82,12 +82,7 @@ def _gatherable(flag: Array, xp: Namespace) -> bool:
     NumPy, and PyTorch on the CPU outside ``torch.compile``."""
     if array_api_compat.is_numpy_namespace(xp):
         return True
-    if array_api_compat.is_torch_namespace(xp):
-        import torch
-
-        compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
-        return not (compiling is not None and compiling()) and flag.device.type == "cpu"
-    return False
+    return array_api_compat.is_torch_namespace(xp) and eager_cpu_torch(flag)
 
 
 def _indices(mask: Array, xp: Namespace) -> tuple[Array, ...]:
