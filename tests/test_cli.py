@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import infoloss as il
-from infoloss._example import EQUAL, FAT_TAILED
+from infoloss.datasets import EQUAL, FAT_TAILED
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -22,13 +22,13 @@ import pytest
 import scipy.stats
 
 import infoloss as il
-from infoloss._example import EQUAL, FAT_TAILED
+from infoloss.datasets import EQUAL, FAT_TAILED
 from infoloss._parametric import NoClosedFormError
 from infoloss.cli import main
 from infoloss.cli._errors import InputError
 from infoloss.cli._progress import Progress
 from infoloss.cli._spec import parse_spec
-from infoloss.data import make_income
+from infoloss.datasets import make_income
 
 DATA = Path(make_income.__file__).parent
 _EXE = shutil.which("infoloss", path=str(Path(sys.executable).parent))

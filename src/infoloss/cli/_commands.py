@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import entropy
-from .._example import EQUAL, FAT_TAILED
+from ..datasets import EQUAL, FAT_TAILED
 from ._errors import InputError
 from ._inputs import Operand, load
 from ._pair import Sampling, is_discrete, library_arg, pair
@@ -78,7 +78,7 @@ def _describe(op: Operand, how: Sampling) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def _example_paths() -> Iterator[list[str]]:
-    root = importlib.resources.files("infoloss.data")
+    root = importlib.resources.files("infoloss.datasets")
     with contextlib.ExitStack() as stack:
         files = [importlib.resources.as_file(root / f) for f in EXAMPLE_FILES]
         yield [str(stack.enter_context(f)) for f in files]

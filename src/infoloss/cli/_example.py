@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._example import EQUAL, FAT_TAILED
+from ..datasets import EQUAL, FAT_TAILED
 from .._measures import cross_entropy, entropy, js_divergence, kl_divergence
 
 __all__ = ["print_example", "unit_name"]

@@ -1,7 +1,7 @@
-"""Regenerate the bundled example data: ``python -m infoloss.data.make_income``.
+"""Regenerate the bundled example data: ``python -m infoloss.datasets.make_income``.
 
 Synthetic people drawn from the worked example's bracket probabilities
-(`infoloss._example.EQUAL` and `FAT_TAILED`) with a fixed seed, so that the files are the same
+(`infoloss.datasets.EQUAL` and `FAT_TAILED`) with a fixed seed, so that the files are the same
 on every run: inverse-CDF sampling of ``Generator.random``, whose stream NumPy keeps stable.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._example import EQUAL, FAT_TAILED
+from . import EQUAL, FAT_TAILED
 
 __all__ = ["FILES", "N_PEOPLE", "SEED", "brackets", "csv_text", "main"]
 
@@ -54,7 +54,7 @@ def csv_text(name: str) -> str:
                 f"# SYNTHETIC example data for infoloss: {what}.",
                 f"# {N_PEOPLE} people drawn with seed {SEED} from the bracket probabilities",
                 f"# {', '.join(f'{p:g}' for p in probs)} (bracket 1 = poorest ... 10 = richest)",
-                "# by src/infoloss/data/make_income.py; not real income statistics.",
+                "# by src/infoloss/datasets/make_income.py; not real income statistics.",
                 "bracket",
             ]
             return "\n".join([*header, *map(str, drawn.tolist())]) + "\n"

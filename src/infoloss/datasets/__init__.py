@@ -1,4 +1,10 @@
-"""The worked example: income brackets in two (synthetic) countries, from the project's seed."""
+"""The worked example: income brackets in two (synthetic) countries, from the project's seed.
+
+Holds the bracket probabilities (`EQUAL`, `FAT_TAILED`) and the bundled data drawn from them
+(``income_equal.csv``, ``income_fat.csv``: one column ``bracket``, 1 = poorest ... 10 =
+richest, one row per person), which `make_income` regenerates from a fixed seed. Imports NumPy
+only.
+"""
 
 from __future__ import annotations
 
