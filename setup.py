@@ -23,7 +23,7 @@ class BuildExt(build_ext):
 
 setup(
     ext_modules=[
-        Extension("infoloss._ckernels", sources=["src/infoloss/_ckernels.c"], optional=True)
+        Extension("infoloss.discrete._ckernels", sources=["src/infoloss/discrete/_ckernels.c"], optional=True)
     ],
     cmdclass={"build_ext": BuildExt},
 )

@@ -43,7 +43,7 @@ for _name, _mod in (
     except Exception as exc:  # a missing peer is reported as a row, not a crash
         PEERS[_name] = exc
 
-from infoloss._estimators import _knn  # noqa: E402
+from infoloss.data._estimators import _knn  # noqa: E402
 
 E = math.e
 Fn = Callable[[], float]
@@ -81,7 +81,7 @@ def public_api() -> tuple[Callable[..., float], Callable[..., float], str]:
         return (
             lambda x, y, method, k=None: _knn.KL[method](x, y, k, None)[0],
             lambda x, method: _knn.ENTROPY[method](x, None, None)[0],
-            f"infoloss._estimators._knn tables (public API not usable: {why})",
+            f"infoloss.data._estimators._knn tables (public API not usable: {why})",
         )
 
 

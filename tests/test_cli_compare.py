@@ -22,13 +22,12 @@ import pytest
 import scipy.stats
 
 import infoloss as il
-from infoloss.datasets import EQUAL, FAT_TAILED
-from infoloss._parametric import NoClosedFormError
 from infoloss.cli import main
 from infoloss.cli._errors import InputError
 from infoloss.cli._progress import Progress
 from infoloss.cli._spec import parse_spec
-from infoloss.datasets import make_income
+from infoloss.datasets import EQUAL, FAT_TAILED, make_income
+from infoloss.distributions._measure import NoClosedFormError
 
 DATA = Path(make_income.__file__).parent
 _EXE = shutil.which("infoloss", path=str(Path(sys.executable).parent))

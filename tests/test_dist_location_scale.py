@@ -19,9 +19,9 @@ from scipy import integrate, stats
 from tests.conftest import to_numpy, to_xp
 
 import infoloss
-from infoloss._parametric import NoClosedFormError
 from infoloss.distributions._base import Distribution
 from infoloss.distributions._location_scale import Cauchy, Gumbel, HalfNormal, Logistic, Rayleigh
+from infoloss.distributions._measure import NoClosedFormError
 from infoloss.distributions._shape import Pareto, StudentT, VonMises, Weibull
 
 # family name (SciPy's) -> (infoloss class, SciPy distribution, parameter sets with every name)

@@ -789,8 +789,8 @@ def build_from(name: str, arrays: list[Any]) -> Any:
 
 
 # Categorical's KL is the sum over probability vectors, sum p (log p - log q) (the fast NumPy
-# kernels and `infoloss._formulas`), not a closed form in parameters. Each term carries the
-# rounding of p_i / q_i, up to eps/2 relative, i.e. eps/2 absolute in its log, times p_i: the
+# kernels and `infoloss.discrete._formulas`), not a closed form in parameters. Each term carries
+# the rounding of p_i / q_i, up to eps/2 relative, i.e. eps/2 absolute in its log, times p_i: the
 # sum is exact to eps/2 absolute, plus its own rounding (eps times the sum of |terms|, which
 # are of first order in p - q). That is the library's promise for probability vectors, and
 # also how well floating-point vectors sum to 1: near p == q a KL below ~eps is not determined

@@ -20,8 +20,8 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infoloss._estimators import _counts as C
-from infoloss._estimators._counts import InfiniteEstimateWarning
+from infoloss.data._estimators import _counts as C
+from infoloss.data._estimators._counts import InfiniteEstimateWarning
 
 HAND = [
     np.array([3.0, 1.0, 0.0, 0.0, 2.0, 5.0, 1.0]),
@@ -160,7 +160,7 @@ def test_stderr_is_never_zero_for_uniform_counts_and_nan_for_one_draw(method: st
 def test_psi_minus_log_matches_mpmath() -> None:
     import mpmath as mp
 
-    from infoloss._estimators._counts_base import _psi_minus_log
+    from infoloss.data._estimators._counts_base import _psi_minus_log
 
     x = np.array([0.5, 1.0, 7.0, 19.99, 20.0, 55.5, 1e4, 1e13])
     with mp.workdps(40):

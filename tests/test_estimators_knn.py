@@ -19,8 +19,8 @@ import scipy.stats
 from scipy.spatial.distance import cdist
 from scipy.special import digamma, gamma, gammaln
 
-from infoloss._estimators import _knn
-from infoloss._estimators._knn import CROSS_ENTROPY, ENTROPY, KL
+from infoloss.data._estimators import _knn
+from infoloss.data._estimators._knn import CROSS_ENTROPY, ENTROPY, KL
 
 SPACING = ("vasicek", "van_es", "ebrahimi", "correa")
 

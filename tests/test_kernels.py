@@ -1,8 +1,8 @@
 """The NumPy route's three implementations agree: compiled core, NumPy blocks, generic formulas.
 
-The compiled core (`infoloss._ckernels`, optional) and the blocked NumPy kernels are the fast
-paths for NumPy probability arrays; `infoloss._formulas` is the generic array-API route that
-every other library takes. Each is an independent check of the others.
+The compiled core (`infoloss.discrete._ckernels`, optional) and the blocked NumPy kernels are
+the fast paths for NumPy probability arrays; `infoloss.discrete._formulas` is the generic
+array-API route that every other library takes. Each is an independent check of the others.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import infoloss
-from infoloss import _formulas, _numpy_kernels
+from infoloss.discrete import _formulas, _numpy_kernels
 
 MEASURES = ["entropy", "cross_entropy", "kl_divergence", "js_divergence"]
 ck = _numpy_kernels._ckernels
@@ -196,7 +196,7 @@ def test_threaded_route_works_in_a_forked_child() -> None:
 
 _KNOBS_SCRIPT = """
 import numpy as np
-from infoloss import _numpy_kernels as k
+from infoloss.discrete import _numpy_kernels as k
 isa = getattr(k._ckernels, "isa", None)
 p = np.full((3, 4), 0.25)
 import infoloss

@@ -9,15 +9,13 @@ array-API library.
 from __future__ import annotations
 
 from . import losses as losses  # the submodule infoloss.losses
-from ._categorical import Categorical
-from ._data import Counts, Samples
-from ._estimate import Estimate
-from ._estimators._counts import InfiniteEstimateWarning
-from ._fit import fit
+from ._core._estimate import Estimate
+from ._core._registry import kl_pairs, register_kl
 from ._measures import cross_entropy, entropy, js_distance, js_divergence, kl_divergence
-from ._nll import nll
-from ._parametric import NoClosedFormError
-from ._registry import kl_pairs, register_kl
+from .data._estimators._counts import InfiniteEstimateWarning
+from .data._nll import nll
+from .data._samples import Counts, Samples
+from .discrete._categorical import Categorical
 from .distributions import (
     Bernoulli,
     Beta,
@@ -47,6 +45,8 @@ from .distributions import (
     VonMises,
     Weibull,
 )
+from .distributions._measure import NoClosedFormError
+from .fitting import fit
 
 __version__ = "0.1.0"
 

@@ -8,14 +8,14 @@ from typing import Any, TypeVar
 import array_api_compat
 import numpy as np
 
-from . import _discrete  # noqa: F401  (registers the Categorical entries)
-from ._array_api import TRACER_ERRORS, Array, Namespace, namespace, to_output
-from ._categorical import Categorical
-from ._data_measures import data_measure, is_data
-from ._estimate import Estimate
-from ._parametric import parametric_measure
-from ._registry import lookup
-from ._validation import log_base
+from ._core._array_api import TRACER_ERRORS, Array, Namespace, namespace, to_output
+from ._core._estimate import Estimate
+from ._core._registry import lookup
+from ._core._validation import log_base
+from .data._measures import data_measure, is_data
+from .discrete import _measures as _discrete  # noqa: F401  (registers the Categorical entries)
+from .discrete._categorical import Categorical
+from .distributions._measure import parametric_measure
 from .distributions._scipy import as_parametric
 
 __all__ = ["cross_entropy", "entropy", "js_distance", "js_divergence", "kl_divergence"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..datasets import EQUAL, FAT_TAILED
 from .._measures import cross_entropy, entropy, js_divergence, kl_divergence
+from ..datasets import EQUAL, FAT_TAILED
 
 __all__ = ["print_example", "unit_name"]
 

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 import array_api_compat
 import numpy as np
 
-from .._array_api import Array, Namespace, as_float, namespace
-from .._validation import _first, _flat_item, _index
+from .._core._array_api import Array, Namespace, as_float, namespace
+from .._core._validation import _first, _flat_item, _index
 
 __all__ = ["Constraint", "Distribution", "nonnegative", "positive", "real", "unit_interval"]
 
@@ -237,7 +237,7 @@ def _min_max(x: Array, xp: Namespace) -> tuple[float, float]:
     """Minimum and maximum; large NumPy arrays in chunks on the thread pool."""
     if not (array_api_compat.is_numpy_namespace(xp) and x.size >= _PARALLEL_MIN):
         return _scalar(xp.min(x)), _scalar(xp.max(x))
-    from .. import _numpy_kernels
+    from ..discrete import _numpy_kernels
 
     flat = np.ravel(x)  # a view for the usual contiguous parameters
     n = _numpy_kernels._n_threads()

@@ -16,8 +16,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .._array_api import Array, Namespace
-from .._registry import register_kl, registered
+from .._core._array_api import Array, Namespace
+from .._core._registry import register_kl, registered
 from ._base import Distribution
 from ._beta import (
     Beta,

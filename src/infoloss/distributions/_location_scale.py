@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .._array_api import Array
-from .._registry import register_kl
+from .._core._array_api import Array
+from .._core._registry import register_kl
 from ._base import LocationScale, Scale
 from ._bregman import lgamma_bregman
 from ._normal import scale_kl

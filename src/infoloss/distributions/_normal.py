@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .._array_api import Array, Namespace
-from .._registry import register_kl
+from .._core._array_api import Array, Namespace
+from .._core._registry import register_kl
 from ._base import LocationScale
 from ._scipy import scipy_name
 from ._special import clamp0

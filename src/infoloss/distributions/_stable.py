@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 import array_api_compat
 import numpy as np
 
-from .._array_api import Array, Namespace, eager_cpu_torch, known_false
+from .._core._array_api import Array, Namespace, eager_cpu_torch, known_false
 
 __all__ = [
     "TAU",

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .._array_api import Array
-from .._registry import register_kl
+from .._core._array_api import Array
+from .._core._registry import register_kl
 from ._base import nonnegative_integer, open_unit_interval, unit_interval
 from ._bregman import lgamma_bregman
 from ._discrete_base import (

@@ -2,7 +2,7 @@
 
 Each takes counts ``cp``, ``cq`` aligned on the same categories and a ``pseudocount`` added to
 every cell of both before the plug-in, and returns ``(value, stderr)`` in nats (the
-``CROSS_ENTROPY``, ``KL`` and ``JS`` tables of `infoloss._estimators._counts`).
+``CROSS_ENTROPY``, ``KL`` and ``JS`` tables of `infoloss.data._estimators._counts`).
 """
 
 from __future__ import annotations

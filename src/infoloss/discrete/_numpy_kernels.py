@@ -41,7 +41,7 @@ _ckernels: Any = None
 if os.environ.get("INFOLOSS_DISABLE_COMPILED", "").strip() not in ("1", "true", "yes"):
     # the optional compiled core (setup.py builds it where a C compiler is at hand)
     with contextlib.suppress(ImportError):
-        _ckernels = importlib.import_module("infoloss._ckernels")
+        _ckernels = importlib.import_module("infoloss.discrete._ckernels")
 
 __all__ = ["MEASURES", "run"]
 

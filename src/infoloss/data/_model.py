@@ -15,20 +15,20 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._array_api import Namespace
-from ._categorical import Categorical
-from ._data import Counts, Samples, _to_numpy
-from ._data_routes import (
+from .._core._array_api import Namespace
+from .._core._estimate import Estimate
+from .._core._validation import MEASURE_NAMES
+from ..discrete._categorical import Categorical
+from ..distributions._base import Distribution
+from ..distributions._scipy import as_parametric
+from ._estimators import _counts, _knn
+from ._routes import (
     _categories_and_counts,
     _entropy,
     _indices_against,
     _is_discrete,
 )
-from ._estimate import Estimate
-from ._estimators import _counts, _knn
-from ._validation import MEASURE_NAMES
-from .distributions._base import Distribution
-from .distributions._scipy import as_parametric
+from ._samples import Counts, Samples, _to_numpy
 
 __all__ = ["mean_nll"]
 
@@ -40,7 +40,7 @@ def _model(x: Any, name: str, ctx: dict[str, Any]) -> Distribution | Categorical
         return dist
     if isinstance(x, Categorical):
         return x
-    from ._array_api import namespace
+    from .._core._array_api import namespace
 
     xp = namespace(x, names=(name,))
     cat = Categorical._from_input(

@@ -13,7 +13,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._array_api import Namespace
+from .._core._array_api import Namespace
 
 __all__ = ["Counts", "Samples", "align_counts", "binned_counts", "shared_edges"]
 

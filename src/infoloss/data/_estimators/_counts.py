@@ -146,7 +146,7 @@ def cross_entropy_model(cp: Vector, log_q: Vector, /) -> Result:
     Examples
     --------
     >>> import numpy as np
-    >>> from infoloss._estimators._counts import cross_entropy_model
+    >>> from infoloss.data._estimators._counts import cross_entropy_model
     >>> counts = np.array([3.0, 1.0])
     >>> value, se = cross_entropy_model(counts, np.log([0.5, 0.5]))
     >>> bool(np.isclose(value, np.log(2))), se
@@ -193,7 +193,7 @@ def kl_model(cp: Vector, log_q: Vector, /, entropy_method: str = DEFAULT_ENTROPY
     Examples
     --------
     >>> import numpy as np
-    >>> from infoloss._estimators._counts import kl_model
+    >>> from infoloss.data._estimators._counts import kl_model
     >>> counts = np.array([30.0, 10.0])
     >>> value, se = kl_model(counts, np.log([0.5, 0.5]), entropy_method="plugin")
     >>> p = counts / counts.sum()

@@ -60,7 +60,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln, polygamma
 
-from .._numpy_kernels import _n_threads
+from ...discrete._numpy_kernels import _n_threads
 from ._spacing import SPACING_ENTROPY
 
 __all__ = [

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
-from .._categorical import Categorical
+from ..discrete._categorical import Categorical
 from ..distributions._base import Distribution
 from ..distributions._beta import Beta, Uniform
 from ..distributions._discrete_families import Bernoulli, Geometric, NegativeBinomial, Poisson

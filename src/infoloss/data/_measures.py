@@ -20,10 +20,11 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._array_api import Namespace
-from ._categorical import Categorical
-from ._data import Counts, Samples
-from ._data_model import (
+from .._core._array_api import Namespace
+from .._core._estimate import Estimate
+from ..discrete._categorical import Categorical
+from ..distributions._base import Distribution
+from ._model import (
     _data_vs_model,
     _draws,
     _kinds_match,
@@ -31,7 +32,7 @@ from ._data_model import (
     _not_indices,
     mean_nll,
 )
-from ._data_routes import (
+from ._routes import (
     _categories_and_counts,
     _check_options,
     _entropy,
@@ -41,8 +42,7 @@ from ._data_routes import (
     _xp_of,
     is_data,
 )
-from ._estimate import Estimate
-from .distributions._base import Distribution
+from ._samples import Counts, Samples
 
 __all__ = ["data_measure", "is_data", "mean_nll"]
 

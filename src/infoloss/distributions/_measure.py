@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _numpy_kernels
-from ._array_api import LN2, Array, Namespace, is_numpy
-from ._estimate import Estimate
-from ._registry import lookup
-from ._validation import MEASURE_NAMES
-from .distributions._base import Distribution
+from .._core._array_api import LN2, Array, Namespace, is_numpy
+from .._core._estimate import Estimate
+from .._core._registry import lookup
+from .._core._validation import MEASURE_NAMES
+from ..discrete import _numpy_kernels
+from ._base import Distribution
 
 __all__ = ["METHODS", "NoClosedFormError", "parametric_measure"]
 

@@ -2,7 +2,7 @@
 
 The value comes from `scipy.stats.differential_entropy` with the same method name; this module
 adds the checks (one dimension, enough points, no zero spacing) and a standard error, and has
-the signature of the kNN estimators in `infoloss._estimators._knn`: ``(x, k, rng)`` with `x`
+the signature of the kNN estimators in `infoloss.data._estimators._knn`: ``(x, k, rng)`` with `x`
 of shape ``(n, 1)``, `k` the half-window ``m`` (None: SciPy's ``round(sqrt(n) + 0.5)``) and
 `rng` unused (these estimators are deterministic).
 """

@@ -6,11 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from .._core._array_api import LN2, Array, is_numpy
+from .._core._registry import register
+from .._core._validation import raise_bad_sums, raise_negative
 from . import _formulas, _numpy_kernels
-from ._array_api import LN2, Array, is_numpy
 from ._categorical import Categorical
-from ._registry import register
-from ._validation import raise_bad_sums, raise_negative
 
 __all__: list[str] = []
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from scipy import special, stats
 
-from .._categorical import Categorical
+from ..discrete._categorical import Categorical
 from ..distributions._base import Distribution
 from ..distributions._beta import Uniform
 from ..distributions._multivariate import MultivariateNormal

@@ -1,6 +1,6 @@
 """Shared pieces of the count estimators: types, the NaN guard, the plug-in terms, the warning.
 
-Split out of `infoloss._estimators._counts` (which documents the estimators and holds the
+Split out of `infoloss.data._estimators._counts` (which documents the estimators and holds the
 tables) so that `_counts_entropy` and `_counts_pairs` can share them.
 """
 

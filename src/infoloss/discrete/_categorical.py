@@ -7,8 +7,8 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._array_api import Array, Namespace, as_float, log_softmax, namespace, normalize_axis
-from ._validation import check_log_probs, check_normalizable, check_probs
+from .._core._array_api import Array, Namespace, as_float, log_softmax, namespace, normalize_axis
+from .._core._validation import check_log_probs, check_normalizable, check_probs
 
 __all__ = ["Categorical"]
 
@@ -198,7 +198,7 @@ class Categorical:
 
     def entropy(self) -> Array:
         """Shannon entropy in nats, one value per distribution (see `infoloss.entropy`)."""
-        from ._measures import entropy
+        from .._measures import entropy
 
         return entropy(self)
 
@@ -310,7 +310,7 @@ def _normalized(x: Array, xp: Namespace, form: str, axes: tuple[int, ...], name:
     if form == "log_probs":
         return log_softmax(x, xp, axes)
     if bool(xp.any(x < 0)):
-        from ._validation import raise_negative
+        from .._core._validation import raise_negative
 
         raise_negative(x, name, xp)
     check_normalizable(xp.sum(x, axis=axes), name, xp)

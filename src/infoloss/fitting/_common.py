@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
-from .._categorical import Categorical
+from ..discrete._categorical import Categorical
 from ..distributions._base import (
     Constraint,
     Distribution,

@@ -15,7 +15,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._categorical import Categorical
+from ..discrete._categorical import Categorical
 from ..distributions._base import Distribution
 from ._common import Family, _data, _Target
 from ._forward import _forward, _mle

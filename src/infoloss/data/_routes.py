@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from ._array_api import Namespace
-from ._data import Counts, Samples, _key, align_counts, binned_counts, has_missing
+from .._core._array_api import Namespace
+from .._core._validation import MEASURE_NAMES
 from ._estimators import _counts, _knn
 from ._estimators._common import choose
-from ._validation import MEASURE_NAMES
+from ._samples import Counts, Samples, _key, align_counts, binned_counts, has_missing
 
 __all__ = ["is_data"]
 

@@ -1,7 +1,7 @@
 """Entropy estimators from one count vector (the ``ENTROPY`` table of `_counts`).
 
 Each takes NumPy float64 counts ``c`` (zero cells count as categories) and returns
-``(value, stderr)`` in nats; see `infoloss._estimators._counts` for the conventions.
+``(value, stderr)`` in nats; see `infoloss.data._estimators._counts` for the conventions.
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._categorical import Categorical
-from ._data import Samples, _to_numpy
-from ._data_model import _Like
-from .distributions._base import Distribution
-from .distributions._scipy import _is_frozen, as_parametric
+from ..discrete._categorical import Categorical
+from ..distributions._base import Distribution
+from ..distributions._scipy import _is_frozen, as_parametric
+from ._model import _Like
+from ._samples import Samples, _to_numpy
 
 __all__ = ["nll"]
 

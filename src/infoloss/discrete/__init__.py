@@ -1,0 +1,4 @@
+"""Discrete distributions given as arrays: `Categorical`, its exact formulas and fast kernels.
+
+Imports `infoloss._core` only.
+"""
