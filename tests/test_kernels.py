@@ -196,11 +196,12 @@ def test_threaded_route_works_in_a_forked_child() -> None:
 
 _KNOBS_SCRIPT = """
 import numpy as np
+from infoloss._core._threads import n_threads
 from infoloss.discrete import _numpy_kernels as k
 isa = getattr(k._ckernels, "isa", None)
 p = np.full((3, 4), 0.25)
 import infoloss
-print(isa, k._n_threads(), round(float(infoloss.entropy(p)[0]), 6))
+print(isa, n_threads(), round(float(infoloss.entropy(p)[0]), 6))
 """
 
 

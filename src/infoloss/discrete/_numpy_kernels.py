@@ -27,16 +27,16 @@ import contextlib
 import importlib
 import itertools
 import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeAlias
 
 import numpy as np
 
+from .._core._threads import get_pool, n_threads
+
 # Two environment variables, read once at import, let a user (and CI) run what a machine without
 # a C compiler or with one core would run: INFOLOSS_DISABLE_COMPILED=1 skips the compiled core;
-# INFOLOSS_NUM_THREADS=N caps the threads infoloss starts (kernels, closed forms, kNN queries).
+# INFOLOSS_NUM_THREADS=N caps the threads infoloss starts (`infoloss._core._threads`).
 _ckernels: Any = None
 if os.environ.get("INFOLOSS_DISABLE_COMPILED", "").strip() not in ("1", "true", "yes"):
     # the optional compiled core (setup.py builds it where a C compiler is at hand)
@@ -49,47 +49,6 @@ NDArray: TypeAlias = Any  # numpy arrays; ufunc stubs are too narrow for out= bu
 
 _BLOCK = 1 << 14  # elements of scratch per buffer: 128 KiB in float64, cache-resident
 _PARALLEL_MIN = 1 << 20  # below this many elements one thread is faster
-_lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
-
-
-def _thread_cap() -> int | None:
-    value = os.environ.get("INFOLOSS_NUM_THREADS", "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        msg = f"INFOLOSS_NUM_THREADS must be a whole number >= 1, found {value!r}"
-        raise ValueError(msg)
-    return int(value)
-
-
-_THREAD_CAP = _thread_cap()
-
-
-def _n_threads() -> int:
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        n = os.cpu_count() or 1
-    return max(1, min(n, 32, _THREAD_CAP or n))
-
-
-def _get_pool() -> ThreadPoolExecutor:
-    global _pool
-    with _lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=_n_threads(), thread_name_prefix="infoloss")
-        return _pool
-
-
-def _forget_pool() -> None:
-    """In a forked child the pool's threads do not exist: start afresh (e.g. data loaders)."""
-    global _pool, _lock
-    _pool, _lock = None, threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pool)
 
 
 # ------------------------------------------------------------------------------ block kernels
@@ -217,13 +176,13 @@ def _rows_contiguous(a: NDArray) -> bool:
 def _in_parallel(p: NDArray, fn: Callable[[int, int], object]) -> None:
     """``fn(a, b)`` over chunks of rows, on the thread pool when the work is large enough."""
     n_rows = p.shape[0]
-    n_threads = _n_threads() if p.size >= _PARALLEL_MIN and n_rows > 1 else 1
-    if n_threads == 1:
+    threads = n_threads() if p.size >= _PARALLEL_MIN and n_rows > 1 else 1
+    if threads == 1:
         fn(0, n_rows)
         return
-    edges = np.linspace(0, n_rows, min(n_rows, 4 * n_threads) + 1).astype(int)
+    edges = np.linspace(0, n_rows, min(n_rows, 4 * threads) + 1).astype(int)
     futures = [
-        _get_pool().submit(fn, int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a
+        get_pool().submit(fn, int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a
     ]
     for f in futures:
         f.result()

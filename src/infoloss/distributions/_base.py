@@ -17,6 +17,7 @@ import array_api_compat
 import numpy as np
 
 from .._core._array_api import Array, Namespace, as_float, namespace
+from .._core._threads import get_pool, n_threads
 from .._core._validation import _first, _flat_item, _index
 
 __all__ = ["Constraint", "Distribution", "nonnegative", "positive", "real", "unit_interval"]
@@ -237,12 +238,10 @@ def _min_max(x: Array, xp: Namespace) -> tuple[float, float]:
     """Minimum and maximum; large NumPy arrays in chunks on the thread pool."""
     if not (array_api_compat.is_numpy_namespace(xp) and x.size >= _PARALLEL_MIN):
         return _scalar(xp.min(x)), _scalar(xp.max(x))
-    from ..discrete import _numpy_kernels
-
     flat = np.ravel(x)  # a view for the usual contiguous parameters
-    n = _numpy_kernels._n_threads()
+    n = n_threads()
     chunks = np.array_split(flat, n)
-    pool = _numpy_kernels._get_pool()
+    pool = get_pool()
     parts = [pool.submit(lambda c: (np.min(c), np.max(c)), c) for c in chunks if c.size]
     found = np.array([f.result() for f in parts], dtype=float)
     return float(np.min(found[:, 0])), float(np.max(found[:, 1]))  # NaN if any chunk had one

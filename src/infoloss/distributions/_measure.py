@@ -18,8 +18,8 @@ import numpy as np
 from .._core._array_api import LN2, Array, Namespace, is_numpy
 from .._core._estimate import Estimate
 from .._core._registry import lookup
+from .._core._threads import get_pool, n_threads
 from .._core._validation import MEASURE_NAMES
-from ..discrete import _numpy_kernels
 from ._base import Distribution
 
 __all__ = ["METHODS", "NoClosedFormError", "parametric_measure"]
@@ -44,11 +44,11 @@ def _closed(measure: str, P: Distribution, Q: Distribution | None) -> Array | No
         )
         msg = f"the batch shapes do not broadcast: {found}"
         raise ValueError(msg) from None
-    n_threads = _numpy_kernels._n_threads()
-    if not (is_numpy(P.xp) and batch and math.prod(batch) >= _PARALLEL_MIN and n_threads > 1):
+    threads = n_threads()
+    if not (is_numpy(P.xp) and batch and math.prod(batch) >= _PARALLEL_MIN and threads > 1):
         return _closed_serial(measure, P, Q)
-    edges = np.linspace(0, batch[0], n_threads + 1).astype(int)
-    pool = _numpy_kernels._get_pool()
+    edges = np.linspace(0, batch[0], threads + 1).astype(int)
+    pool = get_pool()
     parts = [
         pool.submit(_closed_serial, measure, *(d._take(a, b, len(batch)) for d in dists))
         for a, b in itertools.pairwise(edges)

@@ -60,7 +60,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln, polygamma
 
-from ...discrete._numpy_kernels import _n_threads
+from ..._core._threads import n_threads
 from ._spacing import SPACING_ENTROPY
 
 __all__ = [
@@ -220,7 +220,7 @@ def _neighbours(
     """
     self_query = names[0] == names[1]
     ranks = list(range(2, K + 2)) if self_query else list(range(1, K + 1))
-    dist, idx = tree.query(pts, k=ranks, workers=_n_threads())
+    dist, idx = tree.query(pts, k=ranks, workers=n_threads())
     n_zero = int(np.count_nonzero(dist[:, lowest - 1] == 0.0))
     if n_zero:
         name, other = names
