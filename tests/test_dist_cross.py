@@ -18,7 +18,7 @@ from tests.conftest import to_numpy, to_xp
 
 import infoloss
 import infoloss.distributions._cross as cross
-from infoloss._core._registry import _TABLE
+from infoloss._core import FORMULAS as _TABLE
 from infoloss.distributions._base import Distribution
 from infoloss.distributions._beta import Beta, Uniform
 from infoloss.distributions._gamma import Chi2, Exponential, Gamma

@@ -9,13 +9,10 @@ array-API library.
 from __future__ import annotations
 
 from . import losses as losses  # the submodule infoloss.losses
-from ._core._estimate import Estimate
-from ._core._registry import kl_pairs, register_kl
+from ._core import Estimate, kl_pairs, register_kl
 from ._measures import cross_entropy, entropy, js_distance, js_divergence, kl_divergence
-from .data._estimators._counts import InfiniteEstimateWarning
-from .data._nll import nll
-from .data._samples import Counts, Samples
-from .discrete._categorical import Categorical
+from .data import Counts, InfiniteEstimateWarning, Samples, nll
+from .discrete import Categorical
 from .distributions import (
     Bernoulli,
     Beta,
@@ -36,6 +33,7 @@ from .distributions import (
     Multinomial,
     MultivariateNormal,
     NegativeBinomial,
+    NoClosedFormError,
     Normal,
     Pareto,
     Poisson,
@@ -45,7 +43,6 @@ from .distributions import (
     VonMises,
     Weibull,
 )
-from .distributions._measure import NoClosedFormError
 from .fitting import fit
 
 __version__ = "0.1.0"

@@ -1,215 +1,34 @@
-"""The public measures: turn each argument into a distribution, dispatch, convert units."""
+"""The public measures: each argument's kind picks a registered route; results in any unit.
+
+The routes live in the rooms that know the kinds (`infoloss.discrete`: arrays of probabilities,
+`infoloss.distributions`: parametric families, `infoloss.data`: samples and counts) and are
+registered in `infoloss._core.ROUTES` for each measure and tuple of kinds.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import array_api_compat
-import numpy as np
-
-from ._core._array_api import TRACER_ERRORS, Array, Namespace, namespace, to_output
-from ._core._estimate import Estimate
-from ._core._registry import lookup
-from ._core._validation import log_base
-from .data._measures import data_measure, is_data
-from .discrete import _measures as _discrete  # noqa: F401  (registers the Categorical entries)
-from .discrete._categorical import Categorical
-from .distributions._measure import parametric_measure
-from .distributions._scipy import as_parametric
+from . import data as data
+from . import discrete as discrete
+from . import distributions as distributions
+from ._core import ROUTES, Estimate, Namespace, Options, kind_of, log_base, to_output
+from ._docs import with_docs
 
 __all__ = ["cross_entropy", "entropy", "js_distance", "js_divergence", "kl_divergence"]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-_PARAMS = """\
-axis : int or tuple of ints, default -1
-        The axis along which plain arrays hold a distribution; a tuple makes a joint
-        distribution over several axes. A `Categorical` carries its own axis.
-    base : None, float or {"nats", "bits", "hartleys"}, optional
-        Logarithm base of the result: None (nats), 2 (bits), 10 (hartleys) or any finite
-        number > 1 (a base below 1 would flip the sign of the result: refused).
-    keepdims : bool, default False
-        Keep the reduced axes as axes of size one, as NumPy reductions do.
-    validate : bool, default True
-        Check that plain arrays are probabilities: entries >= 0 and each distribution summing
-        to 1 (within ``sqrt(eps)`` of the dtype). ``False`` skips these data-dependent checks,
-        for speed and inside ``jax.jit`` / ``torch.compile``; the formula is then applied to
-        the numbers as given.
-    normalize : bool, default False
-        Explicit opt-in: treat plain arrays as non-negative weights and divide each
-        distribution by its total. Nothing is ever normalised silently.
-    method : str, optional
-        For parametric distributions: ``"exact"`` (the default: the closed form; an error
-        names the pair where none is known), ``"auto"`` (the closed form, else Monte Carlo),
-        ``"mc"`` or ``"mc-k3"`` (Monte Carlo; ``"mc-k3"`` is the non-negative low-variance KL
-        estimator). For data (`Samples`, `Counts`): the estimator's name, e.g. ``"plugin"``,
-        ``"miller_madow"``, ``"grassberger"``, ``"chao_shen"``, ``"james_stein"``, ``"nsb"``,
-        ``"jackknife"`` for counts, ``"kl"`` or ``"bsy"`` (entropy) and ``"wkv"`` (KL) for
-        continuous samples; None picks the most accurate default, and an unknown name lists
-        the valid ones. Arrays of probabilities are always exact. Estimates come back as
-        `Estimate`, with a standard error.
-    n : int, default 10000
-        Number of draws for Monte Carlo, and of draws from a model compared with data.
-    rng : int or numpy.random.Generator, optional
-        Seed or generator wherever randomness enters; the same seed gives the same estimate.
-    k : int, optional
-        Number of nearest neighbours for the estimators of continuous samples (None: the
-        estimator's default).
-    pseudocount : float, default 0
-        Added to every cell of both count vectors before a plug-in estimate between two data
-        sets (0.5: Jeffreys, 1: Laplace); nothing is added unless asked for."""
-
-_RETURNS = """\
-    Returns
-    -------
-    Array
-        One value per distribution: the inputs' broadcast shape without the reduced axes, in
-        the inputs' array library, device and floating dtype. Lists give NumPy results.
-
-    Raises
-    ------
-    ValueError
-        A negative probability, a distribution not summing to 1, shapes that do not broadcast,
-        an empty or invalid axis, or an invalid `base`.
-    TypeError
-        Complex or non-numeric input, inputs from different array libraries."""
-
-
-def _doc(fn: F) -> F:
-    fn.__doc__ = (fn.__doc__ or "").replace("{params}", _PARAMS).replace("{returns}", _RETURNS)
-    return fn
-
-
-def _as_distribution(
-    x: Any, name: str, axis: object, xp: Namespace, device: Any, *, validate: bool, normalize: bool
-) -> Categorical:
-    if isinstance(x, Categorical):
-        return x
-    if isinstance(x, str | bytes | dict | set):
-        msg = (
-            f"`{name}` must be an array of probabilities or a `Categorical`; "
-            f"found {type(x).__name__}"
-        )
-        raise TypeError(msg)
-    if device is not None and not array_api_compat.is_array_api_obj(x):
-        x = _asarray(x, name, xp, device)
-    return Categorical._from_input(x, axis, name, validate=validate, normalize=normalize, xp=xp)
-
-
-def _asarray(x: Any, name: str, xp: Namespace, device: Any) -> Array:
-    try:
-        return xp.asarray(x, device=device)
-    except (TypeError, ValueError) as exc:
-        msg = (
-            f"`{name}` must be an array or a (nested) list of numbers; "
-            f"found {type(x).__name__}: {exc}"
-        )
-        raise TypeError(msg) from None
-
-
-def _broadcast_plain(
-    xs: list[Any], names: tuple[str, ...], xp: Namespace, device: Any
-) -> list[Any]:
-    """Plain arrays are broadcast against each other first: `axis` refers to that shape."""
-    arrays = [
-        _asarray(x, n, xp, device) if not array_api_compat.is_array_api_obj(x) else x
-        for x, n in zip(xs, names, strict=True)
-    ]
-    shapes = [tuple(a.shape) for a in arrays]
-    if len(set(shapes)) == 1:
-        return arrays
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        found = " and ".join(f"`{n}` {s}" for n, s in zip(names, shapes, strict=True))
-        msg = f"shapes do not broadcast: {found}"
-        raise ValueError(msg) from None
-    return list(xp.broadcast_arrays(*arrays))
-
 
 def _compute(
-    measure: str,
-    args: tuple[Any, ...],
-    *,
-    axis: object,
-    base: object,
-    keepdims: bool,
-    validate: bool,
-    normalize: bool,
-    method: str | None = None,
-    n: int = 10_000,
-    rng: Any = None,
-    k: int | None = None,
-    pseudocount: float = 0.0,
-    sqrt: bool = False,
+    measure: str, args: tuple[Any, ...], *, base: object, sqrt: bool = False, **options: Any
 ) -> Any:
-    names = ("p", "q")[: len(args)]
     factor = log_base(base)
-    if any(is_data(a) for a in args):
-        ctx = {"axis": axis, "validate": validate, "normalize": normalize}
-        res, res_xp = data_measure(
-            measure, args, method=method, k=k, pseudocount=pseudocount, n=n, rng=rng, ctx=ctx
-        )
-        return _in_units(res, factor, sqrt, res_xp)
-    if k is not None or pseudocount:
-        option = "k" if k is not None else "pseudocount"
-        msg = (
-            f"`{option}` applies to estimates from data (Samples, Counts); the arguments here "
-            "are distributions, computed exactly or by Monte Carlo"
-        )
-        raise ValueError(msg)
-    if method is None:
-        method = "exact"
-    params = [as_parametric(a, name) for a, name in zip(args, names, strict=True)]
-    if any(p is not None for p in params):
-        if not all(p is not None for p in params):
-            found = ", ".join(
-                f"`{k}` is a {type(a).__name__}" for k, a in zip(names, args, strict=True)
-            )
-            msg = (
-                "both arguments must be distributions (infoloss or SciPy frozen) or both "
-                f"discrete probability arrays; found {found}"
-            )
-            raise TypeError(msg)
-        P, Q = params[0], params[1] if len(params) > 1 else None
-        res = parametric_measure(measure, P, Q, method=method, n=n, rng=rng)  # type: ignore[arg-type]
-        return _in_units(res, factor, sqrt, P.xp)  # type: ignore[union-attr]
-    if method not in ("exact", "auto"):
-        msg = (
-            f"`method` {method!r} estimates measures between parametric distributions; "
-            "arrays of probabilities are computed exactly (method='exact')"
-        )
-        raise ValueError(msg)
-    reps = [a._value if isinstance(a, Categorical) else a for a in args]
-    xp = namespace(*reps, names=names)
-    arrays = [r for r in reps if array_api_compat.is_array_api_obj(r)]
-    device = array_api_compat.device(arrays[0]) if arrays else None
-    xs = list(args)
-    plain = [i for i, a in enumerate(args) if not isinstance(a, Categorical)]
-    if len(plain) > 1:
-        xs = _broadcast_plain(xs, names, xp, device)
-    dists = [
-        _as_distribution(x, name, axis, xp, device, validate=validate, normalize=normalize)
-        for x, name in zip(xs, names, strict=True)
-    ]
-    fn = lookup(measure, tuple(type(d) for d in dists))
-    if fn is None:  # pragma: no cover - every Categorical pair is registered
-        kinds = ", ".join(type(d).__name__ for d in dists)
-        msg = f"no implementation of {measure} for ({kinds})"
+    kinds = tuple(kind_of(a) for a in args)
+    route = ROUTES.lookup(measure, kinds)
+    if route is None:  # pragma: no cover - every pair of kinds is registered
+        names = ", ".join(k.__name__ for k in kinds)
+        msg = f"no route for {measure} of ({names})"
         raise NotImplementedError(msg)
-    try:
-        res = fn(*dists)
-    except TypeError as exc:  # jax.jit: the checks need values that tracing does not have
-        if type(exc).__name__ in TRACER_ERRORS:
-            msg = (
-                "the inputs are traced (jax.jit or similar), so their values cannot be checked: "
-                "pass validate=False (the formula is then applied to the numbers as given)"
-            )
-            raise TypeError(msg) from exc
-        raise
-    if keepdims:
-        res = _keepdims(res, dists[0], xp)
+    res, xp = route(measure, args, Options(**options))
     return _in_units(res, factor, sqrt, xp)
 
 
@@ -235,18 +54,7 @@ def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
     return to_output(res, xp)
 
 
-def _keepdims(res: Array, P: Categorical, xp: Namespace) -> Array:
-    """Insert size-one axes where the first argument's event axes were (right-aligned)."""
-    ndim = res.ndim + len(P._axes)
-    shift = ndim - P._value.ndim
-    positions = {a + shift for a in P._axes}
-    shape = list(res.shape)
-    for pos in sorted(positions):
-        shape.insert(pos, 1)
-    return xp.reshape(res, tuple(shape))
-
-
-@_doc
+@with_docs
 def entropy(
     p: Any,
     /,
@@ -319,7 +127,7 @@ def entropy(
     )
 
 
-@_doc
+@with_docs
 def cross_entropy(
     p: Any,
     q: Any,
@@ -391,7 +199,7 @@ def cross_entropy(
     )
 
 
-@_doc
+@with_docs
 def kl_divergence(
     p: Any,
     q: Any,
@@ -473,7 +281,7 @@ def kl_divergence(
     )
 
 
-@_doc
+@with_docs
 def js_divergence(
     p: Any,
     q: Any,
@@ -542,7 +350,7 @@ def js_divergence(
     )
 
 
-@_doc
+@with_docs
 def js_distance(
     p: Any,
     q: Any,

@@ -20,6 +20,7 @@ Array: TypeAlias = Any
 Namespace: TypeAlias = Any
 
 __all__ = [
+    "LN2",
     "TRACER_ERRORS",
     "Array",
     "Namespace",

@@ -16,9 +16,15 @@ from ._array_api import Array, Namespace
 __all__ = [
     "MEASURE_NAMES",
     "check_log_probs",
+    "check_normalizable",
     "check_probs",
+    "first_true",
+    "flat_item",
     "log_base",
+    "raise_bad_sums",
+    "raise_negative",
     "sum_tolerance",
+    "unravel",
 ]
 
 MEASURE_NAMES = {  # the measures' names in messages
@@ -69,11 +75,11 @@ def _numpy_dtype(dtype: Any) -> Any:
         return np.float32 if "32" in name or "16" in name else np.float64
 
 
-def _index(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+def unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
 
 
-def _flat_item(x: Array, xp: Namespace, i: int) -> float:
+def flat_item(x: Array, xp: Namespace, i: int) -> float:
     item = xp.reshape(x, (-1,))[i]
     return float(item.detach() if hasattr(item, "detach") else item)
 
@@ -83,7 +89,7 @@ def _shortest(value: float, dtype: Any) -> str:
     return str(np.dtype(_numpy_dtype(dtype)).type(value))
 
 
-def _first(mask: Array, xp: Namespace) -> int:
+def first_true(mask: Array, xp: Namespace) -> int:
     """Flat index of the first True of a boolean array (computed where the array lives)."""
     return int(xp.argmax(xp.astype(xp.reshape(mask, (-1,)), xp.int32)))
 
@@ -93,8 +99,8 @@ def raise_negative(x: Array, name: str, xp: Namespace) -> None:
     flat = xp.reshape(x, (-1,))
     i = int(xp.argmin(xp.where(xp.isnan(flat), xp.full_like(flat, xp.inf), flat)))
     msg = (
-        f"`{name}` has negative entries (min {_flat_item(x, xp, i):.6g} at index "
-        f"{_index(i, tuple(x.shape))}); probabilities must be >= 0"
+        f"`{name}` has negative entries (min {flat_item(x, xp, i):.6g} at index "
+        f"{unravel(i, tuple(x.shape))}); probabilities must be >= 0"
     )
     raise ValueError(msg)
 
@@ -105,10 +111,10 @@ def raise_bad_sums(sums: Array, name: str, xp: Namespace, what: str = "sums to")
     bad = xp.abs(sums - 1.0) > tol  # NaN rows are not flagged: NaN in gives NaN out
     if not bool(xp.any(bad)):
         return
-    i = _first(bad, xp)
-    row = _index(i, tuple(sums.shape))
+    i = first_true(bad, xp)
+    row = unravel(i, tuple(sums.shape))
     where = f"row {row}" if row else "the distribution"
-    found = _shortest(_flat_item(sums, xp, i), sums.dtype)
+    found = _shortest(flat_item(sums, xp, i), sums.dtype)
     msg = (
         f"`{name}` {where} {what} {found}; each distribution along the "
         f"axis must sum to 1 (tolerance {tol:.2g} for {_numpy_dtype(sums.dtype)}). "
@@ -130,10 +136,10 @@ def check_log_probs(lp: Array, xp: Namespace, axes: tuple[int, ...], name: str) 
 
     positive = lp > sum_tolerance(lp.dtype)  # log_softmax may round a certain outcome up
     if bool(xp.any(positive)):
-        i = _first(positive, xp)
+        i = first_true(positive, xp)
         msg = (
-            f"`{name}` has positive entries ({_flat_item(lp, xp, i):.6g} at index "
-            f"{_index(i, tuple(lp.shape))}); log-probabilities must be <= 0. "
+            f"`{name}` has positive entries ({flat_item(lp, xp, i):.6g} at index "
+            f"{unravel(i, tuple(lp.shape))}); log-probabilities must be <= 0. "
             "Pass unnormalised scores as `logits=` instead."
         )
         raise ValueError(msg)
@@ -145,10 +151,10 @@ def check_normalizable(sums: Array, name: str, xp: Namespace) -> None:
     """For ``normalize=True``: every row must have a positive finite total weight."""
     bad = (sums == 0) | xp.isinf(sums)  # negatives were refused before; NaN rows stay NaN
     if bool(xp.any(bad)):
-        i = _first(bad, xp)
+        i = first_true(bad, xp)
         msg = (
-            f"`{name}` row {_index(i, tuple(sums.shape))} has total weight "
-            f"{_flat_item(sums, xp, i):.6g}; `normalize=True` needs a positive, finite total "
+            f"`{name}` row {unravel(i, tuple(sums.shape))} has total weight "
+            f"{flat_item(sums, xp, i):.6g}; `normalize=True` needs a positive, finite total "
             "in every row"
         )
         raise ValueError(msg)

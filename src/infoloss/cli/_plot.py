@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._validation import log_base
+from .._core import log_base
 from ._errors import InputError
 from ._inputs import Operand
 from ._pair import Pair, Sampling, dimension, is_discrete

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from .. import Counts, Samples, cross_entropy, entropy, js_distance, js_divergence, kl_divergence
-from .._core._estimate import Estimate
-from ..distributions._measure import NoClosedFormError
+from .._core import Estimate
+from ..distributions import NoClosedFormError
 from ._errors import InputError
 from ._example import unit_name
 from ._progress import Progress

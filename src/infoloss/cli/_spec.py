@@ -76,9 +76,9 @@ def parse_spec(text: str) -> tuple[str, list[Any], dict[str, Any]]:
 
 
 def _known_names() -> list[str]:
-    from ..distributions._scipy import _CONVERTERS
+    from ..distributions import scipy_names
 
-    return sorted(_CONVERTERS)
+    return scipy_names()
 
 
 def _reword(exc: Exception, name: str) -> str:
@@ -100,7 +100,7 @@ def read_spec(text: str, side: str) -> Any:
     """The SciPy frozen distribution a spec names, checked by converting it to infoloss's."""
     import scipy.stats
 
-    from ..distributions._scipy import from_scipy
+    from ..distributions import from_scipy
 
     try:
         name, args, kwargs = parse_spec(text)

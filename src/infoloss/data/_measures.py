@@ -1,112 +1,118 @@
-"""Measures where an argument is data (`Samples`, `Counts`): estimates, with standard errors.
+"""The routes of data (`Samples`, `Counts`): estimates, with standard errors.
 
-Routes, chosen from the kinds of the arguments:
+Routes, registered for the kinds of the arguments:
 
-- counts or discrete draws (two arguments aligned on the union of their categories): the count
-  estimators of `_estimators._counts`;
-- continuous draws: the nearest-neighbour and spacing estimators of `_estimators._knn`;
+- one data set: an entropy estimate (`_routes`);
+- two data sets: counts or discrete draws are aligned on the union of their categories for the
+  count estimators; continuous draws go to the nearest-neighbour and spacing estimators;
 - data `p` against a model `q` (an infoloss or SciPy distribution, or probabilities): the
   cross-entropy is the mean negative log-likelihood of the data under the model, exactly the
   cross-entropy of the empirical distribution and an unbiased estimate of H(P, Q); KL is that
-  minus an entropy estimate of the data;
+  minus an entropy estimate of the data (`_model`);
 - a model against data otherwise (``q`` data, or JS): the model is represented by ``n`` draws
   (seeded by ``rng``) and the two-sample estimator is used.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Namespace
-from .._core._estimate import Estimate
-from ..discrete._categorical import Categorical
-from ..distributions._base import Distribution
-from ._model import (
-    _data_vs_model,
-    _draws,
-    _kinds_match,
-    _model,
-    _not_indices,
-    mean_nll,
-)
+from .._core import Estimate, Namespace, Options, register_route
+from ..discrete import Categorical
+from ..distributions import Distribution
+from ._model import as_model, data_vs_model, draws_from, kinds_match, not_indices
 from ._routes import (
-    _categories_and_counts,
-    _check_options,
-    _entropy,
-    _refuse,
-    _rng,
-    _two_data,
-    _xp_of,
+    as_generator,
+    categories_and_counts,
+    check_options,
+    entropy_estimate,
     is_data,
+    refuse,
+    two_data,
+    xp_of,
 )
 from ._samples import Counts, Samples
 
-__all__ = ["data_measure", "is_data", "mean_nll"]
+__all__ = ["DATA_KINDS"]
+
+DATA_KINDS = (Samples, Counts)
+Route = Callable[[str, tuple[Any, ...], Options], tuple[Estimate, Namespace]]
 
 
-# ------------------------------------------------------------------------------- the entry
-def data_measure(
-    measure: str, args: tuple[Any, ...], **options: Any
-) -> tuple[Estimate, Namespace]:
-    """The estimate (in nats) of `measure` where one or both arguments are data.
+def _estimating(route: Route) -> Route:
+    """Checks the estimators' options; NumPy's warnings are silenced inside (log 0 = -inf is an
+    intended value); infinite estimates warn with `InfiniteEstimateWarning` instead."""
 
-    Options: ``method``, ``k``, ``pseudocount``, ``n``, ``rng`` and ``ctx`` (the options of
-    plain probability arrays: axis, validate, normalize). Returned with the array library it
-    is in: the data's, or the model's (whose gradient a negative log-likelihood keeps).
-    NumPy's warnings are silenced inside (log 0 = -inf is an intended value); infinite
-    estimates warn with `InfiniteEstimateWarning` instead.
-    """
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _data_measure(measure, args, **options)
+    @functools.wraps(route)
+    def run(measure: str, args: tuple[Any, ...], opts: Options) -> tuple[Estimate, Namespace]:
+        check_options(opts.k, opts.pseudocount)
+        if opts.method is not None and type(opts.method) is not str:
+            msg = f"`method` must be a string or None; found {type(opts.method).__name__}"
+            raise TypeError(msg)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return route(measure, args, opts)
+
+    return run
 
 
-def _data_measure(
-    measure: str,
-    args: tuple[Any, ...],
-    *,
-    method: str | None,
-    k: int | None,
-    pseudocount: float,
-    n: int,
-    rng: Any,
-    ctx: dict[str, Any],
-) -> tuple[Estimate, Namespace]:
-    _check_options(k, pseudocount)
-    if method is not None and type(method) is not str:
-        msg = f"`method` must be a string or None; found {type(method).__name__}"
-        raise TypeError(msg)
-    xp = _xp_of(*args)
-    if len(args) == 1:
-        (D,) = args
-        v, se, label = _entropy(D, method, k, pseudocount, rng)
-        return _estimate(v, se, label, D.n, xp, args), xp
+@_estimating
+def _one_data(measure: str, args: tuple[Any, ...], opts: Options) -> tuple[Estimate, Namespace]:
+    (D,) = args
+    xp = xp_of(D)
+    v, se, label = entropy_estimate(D, opts.method, opts.k, opts.pseudocount, opts.rng)
+    return _estimate(v, se, label, D.n, xp, args), xp
+
+
+@_estimating
+def _two_data(measure: str, args: tuple[Any, ...], opts: Options) -> tuple[Estimate, Namespace]:
     P, Q = args
-    if is_data(P) and is_data(Q):
-        v, se, label = _two_data(measure, P, Q, method, k, pseudocount, rng)
-        return _estimate(v, se, label, P.n, xp, args), xp
-    if pseudocount:
-        _refuse("pseudocount", pseudocount, "it smooths two count vectors against each other")
+    xp = xp_of(P, Q)
+    v, se, label = two_data(measure, P, Q, opts.method, opts.k, opts.pseudocount, opts.rng)
+    return _estimate(v, se, label, P.n, xp, args), xp
+
+
+@_estimating
+def _data_and_model(
+    measure: str, args: tuple[Any, ...], opts: Options
+) -> tuple[Estimate, Namespace]:
+    if opts.pseudocount:
+        refuse("pseudocount", opts.pseudocount, "it smooths two count vectors against each other")
+    P, Q = args
+    xp = xp_of(P, Q)
     if is_data(P) and measure in ("cross_entropy", "kl_divergence"):
-        model = _model(Q, "q", ctx)
-        return _data_vs_model(measure, _valued(P, model), model, method, k, rng), model.xp
+        model = as_model(Q, "q", opts)
+        est = data_vs_model(measure, _valued(P, model), model, opts.method, opts.k, opts.rng)
+        return est, model.xp
     # a model against data: the model is represented by `n` draws
     data, (name, model) = (P, ("q", Q)) if is_data(P) else (Q, ("p", P))
-    m = _model(model, name, ctx)
+    m = as_model(model, name, opts)
     data = _valued(data, m)
     P, Q = (data, Q) if is_data(P) else (P, data)
-    _kinds_match(data, m, measure)
+    kinds_match(data, m, measure)
     if isinstance(m, Categorical):
-        cats = _categories_and_counts(data)[0]
+        cats = categories_and_counts(data)[0]
         if cats is not None and cats.dtype.kind not in "iub":
-            raise _not_indices(cats.dtype)
-    draws = _draws(m, n, rng, data)
-    seed = _rng(rng).integers(2**63) if rng is not None else None
+            raise not_indices(cats.dtype)
+    n, rng = opts.n, opts.rng
+    draws = draws_from(m, n, rng, data)
+    seed = as_generator(rng).integers(2**63) if rng is not None else None
     pair = (P, draws) if is_data(P) else (draws, Q)
-    v, se, label = _two_data(measure, pair[0], pair[1], method, k, 0.0, seed)
+    v, se, label = two_data(measure, pair[0], pair[1], opts.method, opts.k, 0.0, seed)
     return _estimate(v, se, f"{label}+draws(n={n})", pair[0].n, xp, args), xp
+
+
+for _D in DATA_KINDS:
+    register_route(_D)(_one_data)
+    for _E in DATA_KINDS:
+        register_route(_D, _E)(_two_data)
+    for _M in (Categorical, Distribution):
+        register_route(_D, _M)(_data_and_model)
+        register_route(_M, _D)(_data_and_model)
 
 
 def _valued(D: Any, model: Any) -> Any:

@@ -15,43 +15,41 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Namespace
-from .._core._estimate import Estimate
-from .._core._validation import MEASURE_NAMES
-from ..discrete._categorical import Categorical
-from ..distributions._base import Distribution
-from ..distributions._scipy import as_parametric
+from .._core import MEASURE_NAMES, Estimate, Namespace, Options
+from ..discrete import Categorical
+from ..distributions import Distribution, as_parametric
 from ._estimators import _counts, _knn
 from ._routes import (
-    _categories_and_counts,
-    _entropy,
-    _indices_against,
-    _is_discrete,
+    categories_and_counts,
+    entropy_estimate,
+    indices_against,
+    is_discrete,
 )
-from ._samples import Counts, Samples, _to_numpy
+from ._samples import Counts, Samples, to_numpy
 
 __all__ = ["mean_nll"]
 
 
 # --------------------------------------------------------------------------- data vs model
-def _model(x: Any, name: str, ctx: dict[str, Any]) -> Distribution | Categorical:
+def as_model(x: Any, name: str, opts: Options) -> Distribution | Categorical:
+    """The model `x` as a distribution: infoloss or SciPy, or probabilities (`Categorical`)."""
     dist = as_parametric(x, name)
     if dist is not None:
         return dist
     if isinstance(x, Categorical):
         return x
-    from .._core._array_api import namespace
+    from .._core import namespace
 
     xp = namespace(x, names=(name,))
     cat = Categorical._from_input(
-        x, ctx["axis"], name, validate=ctx["validate"], normalize=ctx["normalize"], xp=xp
+        x, opts.axis, name, validate=opts.validate, normalize=opts.normalize, xp=xp
     )
     if not cat._checked:
         cat._check()
     return cat
 
 
-class _Like(Distribution):
+class Like(Distribution):
     """Carries an array library, dtype and device for `Distribution._like`."""
 
     def __init__(self, xp: Namespace, x: Any) -> None:
@@ -72,7 +70,7 @@ class _Like(Distribution):
 def _adopt(model: Distribution, D: Samples | Counts) -> Distribution:
     """A model given by Python numbers takes the library of array data (torch draws: torch)."""
     if model._scalars and isinstance(D, Samples) and D.xp is not np and D.xp is not model.xp:
-        return model._like(_Like(D.xp, D.data))
+        return model._like(Like(D.xp, D.data))
     return model
 
 
@@ -128,7 +126,7 @@ def mean_nll(D: Samples | Counts, model: Distribution | Categorical) -> tuple[An
 def _in_library(x: Any, xp: Namespace, model: Distribution) -> Any:
     if array_api_compat.is_array_api_obj(x) and array_api_compat.array_namespace(x) is xp:
         return x if xp.isdtype(x.dtype, "real floating") else xp.astype(x, model.dtype)
-    return xp.asarray(_to_numpy(x).astype(np.float64), dtype=model.dtype, device=model.device)
+    return xp.asarray(to_numpy(x).astype(np.float64), dtype=model.dtype, device=model.device)
 
 
 def _nll_categorical(D: Samples | Counts, model: Categorical) -> tuple[Any, Any, Namespace]:
@@ -145,7 +143,7 @@ def _nll_categorical(D: Samples | Counts, model: Categorical) -> tuple[Any, Any,
 
 def _indexed_counts(D: Samples | Counts, size: int) -> np.ndarray[Any, Any]:
     """The data's counts of the outcomes 0..size-1 of a probability vector."""
-    cats, counts = _categories_and_counts(D)
+    cats, counts = categories_and_counts(D)
     if cats is None:
         if counts.shape[0] != size:
             msg = (
@@ -155,11 +153,11 @@ def _indexed_counts(D: Samples | Counts, size: int) -> np.ndarray[Any, Any]:
             raise ValueError(msg)
         return counts
     if cats.dtype.kind not in "iub":
-        raise _not_indices(cats.dtype)
-    return _indices_against(cats.astype(np.intp), counts, None, np.zeros(size))[0]
+        raise not_indices(cats.dtype)
+    return indices_against(cats.astype(np.intp), counts, None, np.zeros(size))[0]
 
 
-def _not_indices(dtype: Any) -> TypeError:
+def not_indices(dtype: Any) -> TypeError:
     msg = (
         f"`p` holds categories of dtype {dtype}; against probabilities they must be outcome "
         "indices 0..K-1 (or give Counts aligned with the probabilities)"
@@ -182,10 +180,10 @@ def _weighted_nll(
     return mean, xp.sqrt(var / total), xp
 
 
-def _kinds_match(D: Samples | Counts, model: Any, measure: str) -> None:
+def kinds_match(D: Samples | Counts, model: Any, measure: str) -> None:
     """KL and the two-sample routes need data and model of one kind: pmf or density."""
     model_discrete = isinstance(model, Categorical) or bool(model.discrete)
-    data_discrete = _is_discrete(D) and not (isinstance(D, Samples) and D.bins is not None)
+    data_discrete = is_discrete(D) and not (isinstance(D, Samples) and D.bins is not None)
     if model_discrete == data_discrete:
         return
     name = type(model).__name__
@@ -204,7 +202,7 @@ def _kinds_match(D: Samples | Counts, model: Any, measure: str) -> None:
     raise TypeError(msg)
 
 
-def _data_vs_model(
+def data_vs_model(
     measure: str, P: Samples | Counts, model: Any, method: str | None, k: Any, rng: Any
 ) -> Estimate:
     if isinstance(P, Samples) and P.bins is not None:
@@ -214,7 +212,7 @@ def _data_vs_model(
         )
         raise TypeError(msg)
     if measure == "kl_divergence":
-        _kinds_match(P, model, measure)
+        kinds_match(P, model, measure)
     mean, se, xp = mean_nll(P, model)
     if bool(xp.any(xp.isinf(mean))):
         _warn_infinite(model)
@@ -228,7 +226,7 @@ def _data_vs_model(
             raise ValueError(msg)
         return Estimate(mean, se, "nll", n)
     try:
-        h, h_se, label = _entropy(P, method, k, 0.0, rng)
+        h, h_se, label = entropy_estimate(P, method, k, 0.0, rng)
     except ValueError as exc:
         msg = (
             f"KL(data ‖ model) = NLL - entropy of the data, and `method` names the estimator "
@@ -262,13 +260,13 @@ def _kl_model_stderr(D: Samples | Counts, model: Any, label: str, se: Any, h_se:
     """
     if int(getattr(se, "ndim", 0)) > 0:
         return (se**2 + h_se**2) ** 0.5
-    if not _is_discrete(D):
+    if not is_discrete(D):
         return _kl_model_stderr_knn(D, model, label, se, h_se)
     if isinstance(model, Categorical):
         lq = _to_plain(model.log_probs)
         counts = _indexed_counts(D, lq.shape[0])
     else:
-        cats, counts = _categories_and_counts(D)
+        cats, counts = categories_and_counts(D)
         if cats is None:
             return (se**2 + h_se**2) ** 0.5
         x = _in_library(cats, model.xp, model)
@@ -294,10 +292,10 @@ def _kl_model_stderr_knn(D: Samples | Counts, model: Any, label: str, se: Any, h
 
 
 def _to_plain(a: Any) -> np.ndarray[Any, Any]:
-    return np.asarray(_to_numpy(a), dtype=np.float64)
+    return np.asarray(to_numpy(a), dtype=np.float64)
 
 
-def _draws(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
+def draws_from(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
     """`n` draws from the model, as samples of the same kind as the data."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 2:
         msg = f"`n` must be an integer >= 2 (the number of draws from the model); found {n!r}"
@@ -314,4 +312,4 @@ def _draws(model: Any, n: int, rng: Any, like: Samples | Counts) -> Samples:
     x = model.sample(n, rng=rng)
     if isinstance(like, Samples) and like.bins is not None:
         return Samples(x, bins=like.bins)
-    return Samples(x, discrete=_is_discrete(like))
+    return Samples(x, discrete=is_discrete(like))

@@ -7,11 +7,10 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ..discrete._categorical import Categorical
-from ..distributions._base import Distribution
-from ..distributions._scipy import _is_frozen, as_parametric
-from ._model import _Like
-from ._samples import Samples, _to_numpy
+from ..discrete import Categorical
+from ..distributions import Distribution, as_parametric, is_frozen
+from ._model import Like
+from ._samples import Samples, to_numpy
 
 __all__ = ["nll"]
 
@@ -82,18 +81,18 @@ def nll(model: Any, data: Any, /) -> Any:
     try:
         dist = as_parametric(model, "model")
     except TypeError:
-        if not _is_frozen(model):
+        if not is_frozen(model):
             raise
         dist = None  # a SciPy distribution infoloss does not know: SciPy's own log density
     if dist is None:
-        if not _is_frozen(model):
+        if not is_frozen(model):
             msg = (
                 "`model` must be an infoloss distribution, a Categorical or a SciPy frozen "
                 f"distribution; found {type(model).__name__}"
             )
             raise TypeError(msg)
         logp = model.logpmf if hasattr(model, "logpmf") else model.logpdf
-        return -np.sum(logp(_to_numpy(x)), axis=0)
+        return -np.sum(logp(to_numpy(x)), axis=0)
     dist, x = _same_library(dist, x)
     lp = dist.log_prob(_check_shape(dist, x))
     return -dist.xp.sum(lp, axis=0)
@@ -107,8 +106,8 @@ def _same_library(dist: Distribution, x: Any) -> tuple[Distribution, Any]:
     if xp is dist.xp:
         return dist, x
     if dist._scalars:
-        return dist._like(_Like(xp, x)), x
-    return dist, dist.xp.asarray(_to_numpy(x), device=dist.device)
+        return dist._like(Like(xp, x)), x
+    return dist, dist.xp.asarray(to_numpy(x), device=dist.device)
 
 
 def _check_shape(dist: Distribution, x: Any) -> Any:
@@ -133,7 +132,7 @@ def _nll_categorical(model: Categorical, x: Any) -> Any:
             f"found probabilities of shape {tuple(lp.shape)}"
         )
         raise ValueError(msg)
-    labels = _to_numpy(x)
+    labels = to_numpy(x)
     k = lp.shape[0]
     if labels.dtype.kind == "f" and bool(np.any(np.isnan(labels))):  # NaN in, NaN out
         return xp.asarray(float("nan"), dtype=lp.dtype, device=model.device)

@@ -12,11 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Namespace
-from .._core._validation import MEASURE_NAMES
+from .._core import MEASURE_NAMES, Namespace
 from ._estimators import _counts, _knn
 from ._estimators._common import choose
-from ._samples import Counts, Samples, _key, align_counts, binned_counts, has_missing
+from ._samples import Counts, Samples, align_counts, binned_counts, category_key, has_missing
 
 __all__ = ["is_data"]
 
@@ -36,7 +35,7 @@ def _table(module: Any, measure: str, what: str) -> tuple[dict[str, Any], str]:
     return table, getattr(module, f"DEFAULT_{name}", next(iter(table)))
 
 
-def _check_options(k: Any, pseudocount: Any) -> None:
+def check_options(k: Any, pseudocount: Any) -> None:
     if k is not None and (isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1):
         msg = f"`k` must be a positive integer (neighbours) or None; found {k!r}"
         raise ValueError(msg)
@@ -48,7 +47,7 @@ def _check_options(k: Any, pseudocount: Any) -> None:
         raise ValueError(msg)
 
 
-def _refuse(option: str, value: Any, route: str) -> None:
+def refuse(option: str, value: Any, route: str) -> None:
     msg = f"`{option}`={value!r} does not apply here: {route}"
     raise ValueError(msg)
 
@@ -57,16 +56,16 @@ def _label(method: str, k: int | None) -> str:
     return method if k is None else f"{method}(k={k})"
 
 
-def _rng(rng: Any) -> np.random.Generator:
+def as_generator(rng: Any) -> np.random.Generator:
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 # ------------------------------------------------------------------------------- the kinds
-def _is_discrete(x: Samples | Counts) -> bool:
+def is_discrete(x: Samples | Counts) -> bool:
     return isinstance(x, Counts) or x.discrete
 
 
-def _xp_of(*xs: Any) -> Namespace:
+def xp_of(*xs: Any) -> Namespace:
     for x in xs:
         if is_data(x) and x.xp is not np:
             return x.xp
@@ -74,14 +73,14 @@ def _xp_of(*xs: Any) -> Namespace:
 
 
 # ----------------------------------------------------------------------------- one argument
-def _entropy(
+def entropy_estimate(
     D: Samples | Counts, method: str | None, k: int | None, pseudocount: float, rng: Any
 ) -> tuple[float, float, str]:
     if pseudocount:
-        _refuse("pseudocount", pseudocount, "it smooths two count vectors against each other")
+        refuse("pseudocount", pseudocount, "it smooths two count vectors against each other")
     if isinstance(D, Counts) or D.discrete:
         if k is not None:
-            _refuse("k", k, "it is the number of neighbours of continuous draws")
+            refuse("k", k, "it is the number of neighbours of continuous draws")
         table, default = _table(_counts, "entropy", "counts")
         name = method or default
         if isinstance(D, Samples) and _has_nan(D):
@@ -93,7 +92,9 @@ def _entropy(
     name = method or default
     if _has_nan(D):
         return math.nan, math.nan, _label(name, k)
-    v, se = choose(name, table, "entropy from continuous samples")(D.values(), k, _rng(rng))
+    v, se = choose(name, table, "entropy from continuous samples")(
+        D.values(), k, as_generator(rng)
+    )
     return float(v), float(se), _label(name, k)
 
 
@@ -122,8 +123,8 @@ def _aligned_counts(
             return nan, nan
         _, (cp, cq) = align_counts((P, Q))
         return cp, cq
-    cats_p, cp = _categories_and_counts(P)
-    cats_q, cq = _categories_and_counts(Q)
+    cats_p, cp = categories_and_counts(P)
+    cats_q, cq = categories_and_counts(Q)
     return _align_by_name(cats_p, cp, cats_q, cq)
 
 
@@ -133,7 +134,7 @@ def _same_bins(a: Any, b: Any) -> bool:
     return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
 
 
-def _categories_and_counts(
+def categories_and_counts(
     D: Samples | Counts,
 ) -> tuple[np.ndarray[Any, Any] | None, np.ndarray[Any, Any]]:
     if isinstance(D, Counts):
@@ -154,7 +155,7 @@ def _align_by_name(
         named = cats_p if cats_p is not None else cats_q
         if named is not None and named.dtype.kind in "iu" and cp.shape != cq.shape:
             # integer draws against positional counts: the draws are indices
-            return _indices_against(cats_p, cp, cats_q, cq)
+            return indices_against(cats_p, cp, cats_q, cq)
         if cp.shape != cq.shape:
             msg = (
                 "the categories do not match: `p` has "
@@ -163,9 +164,9 @@ def _align_by_name(
             )
             raise ValueError(msg)
         if named is not None and named.dtype.kind in "iu":
-            return _indices_against(cats_p, cp, cats_q, cq)
+            return indices_against(cats_p, cp, cats_q, cq)
         return cp, cq
-    keys_p, keys_q = [_key(c) for c in cats_p], [_key(c) for c in cats_q]
+    keys_p, keys_q = [category_key(c) for c in cats_p], [category_key(c) for c in cats_q]
     union = list(dict.fromkeys(keys_p + keys_q))
     where = {key: i for i, key in enumerate(union)}
     ap, aq = np.zeros(len(union)), np.zeros(len(union))
@@ -174,7 +175,7 @@ def _align_by_name(
     return ap, aq
 
 
-def _indices_against(
+def indices_against(
     cats_p: np.ndarray[Any, Any] | None,
     cp: np.ndarray[Any, Any],
     cats_q: np.ndarray[Any, Any] | None,
@@ -198,7 +199,7 @@ def _indices_against(
     return (full, cq) if cats_p is not None else (cp, full)
 
 
-def _two_data(
+def two_data(
     measure: str,
     P: Samples | Counts,
     Q: Samples | Counts,
@@ -208,12 +209,12 @@ def _two_data(
     rng: Any,
 ) -> tuple[float, float, str]:
     binned = any(isinstance(D, Samples) and D.bins is not None for D in (P, Q))
-    if binned or (_is_discrete(P) and _is_discrete(Q)):
+    if binned or (is_discrete(P) and is_discrete(Q)):
         if binned and not all(isinstance(D, Samples) for D in (P, Q)):
             msg = "`bins` bins two samples alike; it cannot be used against Counts"
             raise TypeError(msg)
         if k is not None:
-            _refuse("k", k, "it is the number of neighbours of continuous draws")
+            refuse("k", k, "it is the number of neighbours of continuous draws")
         cp, cq = _aligned_counts(P, Q)
         table, default = _table(_counts, measure, "counts")
         # a pseudocount asks for the smoothed plug-in: the bias corrections assume raw counts
@@ -227,9 +228,9 @@ def _two_data(
             return float(v), float(se), name
         v, se = fn(cp, cq, float(pseudocount))
         return float(v), float(se), name
-    if _is_discrete(P) or _is_discrete(Q):
+    if is_discrete(P) or is_discrete(Q):
         kinds = " and ".join(
-            f"`{n}` is {'discrete' if _is_discrete(D) else 'continuous'}"
+            f"`{n}` is {'discrete' if is_discrete(D) else 'continuous'}"
             for n, D in (("p", P), ("q", Q))
         )
         msg = (
@@ -246,7 +247,7 @@ def _two_data(
         )
         raise ValueError(msg)
     if pseudocount:
-        _refuse("pseudocount", pseudocount, "it smooths counts, not continuous draws")
+        refuse("pseudocount", pseudocount, "it smooths counts, not continuous draws")
     table, default = _table(_knn, measure, "continuous samples")
     name = method or default
     if _has_nan(P) or _has_nan(Q):
@@ -258,6 +259,6 @@ def _two_data(
         # distances across the samples would all be 0); H(P, P) is the entropy estimate
         if measure != "cross_entropy":
             return 0.0, 0.0, _label(name, k)
-        return _entropy(P, "kl" if name == "wkv" else name, k, 0.0, rng)
-    v, se = fn(x, y, k, _rng(rng))
+        return entropy_estimate(P, "kl" if name == "wkv" else name, k, 0.0, rng)
+    v, se = fn(x, y, k, as_generator(rng))
     return float(v), float(se), _label(name, k)

@@ -2,7 +2,7 @@
 
 The measures accept these wherever they accept distributions; the answer is then an estimate
 (`Estimate`, with a standard error). The classes only hold and check the data; choosing and
-running estimators is `_data_measures`' job.
+running estimators is the job of `infoloss.data._measures`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Namespace
+from .._core import Namespace
 
 __all__ = ["Counts", "Samples", "align_counts", "binned_counts", "shared_edges"]
 
 
-def _to_numpy(x: Any, name: str = "x") -> np.ndarray[Any, Any]:
+def to_numpy(x: Any, name: str = "x") -> np.ndarray[Any, Any]:
     """Any array library's array (or a list, or a pandas Series) as a NumPy array.
 
     A flat list mixing kinds of values (numbers and strings, say) becomes an object array, so
@@ -147,7 +147,7 @@ class Samples:
         if discrete is not None and type(discrete) is not bool:
             msg = f"`discrete` must be True, False or None; found {discrete!r}"  # type: ignore[unreachable]
             raise TypeError(msg)
-        arr = _to_numpy(x, "x")
+        arr = to_numpy(x, "x")
         if arr.dtype.kind == "c":
             msg = f"`x` must hold real numbers or categories; found complex dtype {arr.dtype}"
             raise TypeError(msg)
@@ -245,7 +245,7 @@ class Counts:
             msg = f"`c` must be an array of counts or a mapping; found {type(c).__name__}"
             raise TypeError(msg)
         self.xp: Namespace = _namespace_of(c)
-        arr = _to_numpy(c, "c")
+        arr = to_numpy(c, "c")
         if arr.dtype.kind not in "fiub":
             msg = f"`c` must hold numbers (counts); found dtype {arr.dtype}"
             raise TypeError(msg)
@@ -270,7 +270,7 @@ class Counts:
             raise ValueError(msg)
         if categories is not None:
             cats = (
-                _to_numpy(categories, "categories")
+                to_numpy(categories, "categories")
                 if hasattr(categories, "shape")
                 else _from_sequence(list(categories), "categories")
             )
@@ -297,10 +297,10 @@ def _unique(a: np.ndarray[Any, Any]) -> list[Any]:
     try:
         return list(np.unique(a, axis=0 if a.ndim > 1 else None))
     except TypeError:
-        return list(dict.fromkeys(map(_key, a)))
+        return list(dict.fromkeys(map(category_key, a)))
 
 
-def _key(v: Any) -> Any:
+def category_key(v: Any) -> Any:
     """A category as a hashable Python value: rows as tuples, NumPy scalars as Python ones."""
     if isinstance(v, np.ndarray):
         return tuple(v.tolist())
@@ -324,7 +324,7 @@ def align_counts(
     try:
         cats, inverse = np.unique(pooled, axis=0 if pooled.ndim > 1 else None, return_inverse=True)
     except TypeError:  # mixed objects: first-seen order
-        keys = [_key(v) for v in pooled]
+        keys = [category_key(v) for v in pooled]
         index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
         inverse = np.fromiter((index[k] for k in keys), dtype=np.intp, count=len(keys))
         cats = np.empty(len(index), dtype=object)

@@ -7,8 +7,19 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace, as_float, log_softmax, namespace, normalize_axis
-from .._core._validation import check_log_probs, check_normalizable, check_probs
+from .._core import (
+    FORMULAS,
+    Array,
+    Namespace,
+    as_float,
+    check_log_probs,
+    check_normalizable,
+    check_probs,
+    log_softmax,
+    namespace,
+    normalize_axis,
+    to_output,
+)
 
 __all__ = ["Categorical"]
 
@@ -198,9 +209,8 @@ class Categorical:
 
     def entropy(self) -> Array:
         """Shannon entropy in nats, one value per distribution (see `infoloss.entropy`)."""
-        from .._measures import entropy
-
-        return entropy(self)
+        fn = FORMULAS.lookup("entropy", (type(self),))
+        return to_output(fn(self), self.xp)  # type: ignore[misc]
 
     def _single_axis(self, what: str) -> int:
         if len(self._axes) != 1:
@@ -310,7 +320,7 @@ def _normalized(x: Array, xp: Namespace, form: str, axes: tuple[int, ...], name:
     if form == "log_probs":
         return log_softmax(x, xp, axes)
     if bool(xp.any(x < 0)):
-        from .._core._validation import raise_negative
+        from .._core import raise_negative
 
         raise_negative(x, name, xp)
     check_normalizable(xp.sum(x, axis=axes), name, xp)

@@ -13,7 +13,7 @@ NaN for that row.
 
 from __future__ import annotations
 
-from .._core._array_api import LN2, Array, Namespace, softplus
+from .._core import LN2, Array, Namespace, softplus
 
 __all__ = ["cross_entropy", "entropy", "js_divergence", "kl_divergence"]
 

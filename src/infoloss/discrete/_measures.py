@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import LN2, Array, is_numpy
-from .._core._registry import register
-from .._core._validation import raise_bad_sums, raise_negative
+from .._core import LN2, TRACER_ERRORS, Array, is_numpy, raise_bad_sums, raise_negative, register
 from . import _formulas, _numpy_kernels
 from ._categorical import Categorical
 
@@ -39,8 +37,17 @@ def _layout(
 def _measure(name: str, *dists: Categorical) -> Array:
     # log(0) = -inf and 0 * inf = NaN are expected and handled: no NumPy warnings (which
     # array_api_strict would raise too, as it runs on NumPy)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        return _measure_quiet(name, *dists)
+    try:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _measure_quiet(name, *dists)
+    except TypeError as exc:  # jax.jit: the checks need values that tracing does not have
+        if type(exc).__name__ in TRACER_ERRORS:
+            msg = (
+                "the inputs are traced (jax.jit or similar), so their values cannot be checked: "
+                "pass validate=False (the formula is then applied to the numbers as given)"
+            )
+            raise TypeError(msg) from exc
+        raise
 
 
 def _measure_quiet(name: str, *dists: Categorical) -> Array:

@@ -32,7 +32,7 @@ from typing import Any, TypeAlias
 
 import numpy as np
 
-from .._core._threads import get_pool, n_threads
+from .._core import get_pool, n_threads
 
 # Two environment variables, read once at import, let a user (and CI) run what a machine without
 # a C compiler or with one core would run: INFOLOSS_DISABLE_COMPILED=1 skips the compiled core;

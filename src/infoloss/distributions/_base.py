@@ -16,9 +16,17 @@ from typing import Any, ClassVar
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace, as_float, namespace
-from .._core._threads import get_pool, n_threads
-from .._core._validation import _first, _flat_item, _index
+from .._core import (
+    Array,
+    Namespace,
+    as_float,
+    first_true,
+    flat_item,
+    get_pool,
+    n_threads,
+    namespace,
+    unravel,
+)
 
 __all__ = ["Constraint", "Distribution", "nonnegative", "positive", "real", "unit_interval"]
 
@@ -52,11 +60,10 @@ class Constraint:
         ok = self.ok(x, xp) | xp.isnan(x)  # NaN parameters give NaN results, not errors
         bad = ~ok
         if bool(xp.any(bad)):
-            i = _first(bad, xp)
-            where = f" at index {_index(i, tuple(x.shape))}" if x.ndim else ""
+            i = first_true(bad, xp)
+            where = f" at index {unravel(i, tuple(x.shape))}" if x.ndim else ""
             msg = (
-                f"`{name}` of {family} must be {self.text}; found "
-                f"{_flat_item(x, xp, i):.6g}{where}"
+                f"`{name}` of {family} must be {self.text}; found {flat_item(x, xp, i):.6g}{where}"
             )
             raise ValueError(msg)
 

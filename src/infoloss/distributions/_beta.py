@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array, Namespace
-from .._core._registry import register_kl
+from .._core import Array, Namespace, register_kl
 from ._base import Distribution, LocationScale, positive
 from ._dirichlet import kl_concentrations, lgamma_sized
 from ._gamma import (

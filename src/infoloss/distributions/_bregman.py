@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import array_api_compat
 
-from .._core._array_api import Array, Namespace
+from .._core import Array, Namespace
 from ._special import i0e, i1e
 from ._stable import broadcast_all, kl_div, log1pmx_series, log_ratio, select
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array, Namespace
-from .._core._registry import register_kl
+from .._core import Array, Namespace, register_kl
 from ._base import Distribution, positive
 from ._bregman import lgamma_bregman_rest
 from ._multivariate_base import _event_size

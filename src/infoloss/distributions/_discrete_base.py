@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array, Namespace
+from .._core import Array, Namespace
 from ._base import Distribution
 from ._special import clamp0
 from ._stable import closed_form, expm1mx, kl_div

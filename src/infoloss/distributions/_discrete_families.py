@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._core._array_api import Array, Namespace
-from .._core._registry import register_kl
+from .._core import Array, Namespace, register_kl
 from ._base import Distribution
 from ._counting import Multinomial, NegativeBinomial, Poisson
 from ._discrete_base import _inf_where, _kl_by_sum

@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array, Namespace, known_false
-from .._core._registry import register_kl
+from .._core import Array, Namespace, known_false, register_kl
 from ._base import Distribution, positive
 from ._bregman import lgamma_bregman_rest
 from ._scipy import require_loc_zero, scipy_name

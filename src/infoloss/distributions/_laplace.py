@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array
-from .._core._registry import register_kl
+from .._core import Array, register_kl
 from ._base import Distribution, LocationScale, positive
 from ._beta import (
     Beta,

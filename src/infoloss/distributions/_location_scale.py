@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array
-from .._core._registry import register_kl
+from .._core import Array, register_kl
 from ._base import LocationScale, Scale
 from ._bregman import lgamma_bregman
 from ._normal import scale_kl

@@ -15,14 +15,26 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import LN2, Array, Namespace, is_numpy
-from .._core._estimate import Estimate
-from .._core._registry import lookup
-from .._core._threads import get_pool, n_threads
-from .._core._validation import MEASURE_NAMES
+from .._core import (
+    LN2,
+    MEASURE_NAMES,
+    Array,
+    Estimate,
+    Namespace,
+    Options,
+    get_pool,
+    is_numpy,
+    lookup,
+    n_threads,
+    refuse_data_options,
+    register_kind,
+    register_route,
+)
+from ..discrete import Categorical
 from ._base import Distribution
+from ._scipy import as_parametric, is_frozen
 
-__all__ = ["METHODS", "NoClosedFormError", "parametric_measure"]
+__all__ = ["METHODS", "NoClosedFormError", "parametric_measure", "parametric_route"]
 
 
 class NoClosedFormError(NotImplementedError):
@@ -207,3 +219,33 @@ def _parametric_measure(
         msg = f"`n` must be an integer >= 2 (the number of draws); found {n!r}"
         raise ValueError(msg)
     return METHODS[method](measure, P, Q, n, rng)
+
+
+# ---------------------------------------------------------------------------------- routes
+register_kind(Distribution, is_frozen)  # a frozen SciPy distribution takes the same routes
+
+
+@register_route(Distribution)
+@register_route(Distribution, Distribution)
+def parametric_route(
+    measure: str, args: tuple[Any, ...], opts: Options
+) -> tuple[Array | Estimate, Namespace]:
+    """`measure` (nats) between parametric distributions (infoloss or frozen SciPy)."""
+    refuse_data_options(opts)
+    method = "exact" if opts.method is None else opts.method
+    P, *rest = (as_parametric(a, name) for a, name in zip(args, "pq", strict=False))
+    Q = rest[0] if rest else None
+    res = parametric_measure(measure, P, Q, method=method, n=opts.n, rng=opts.rng)  # type: ignore[arg-type]
+    return res, P.xp  # type: ignore[union-attr]
+
+
+@register_route(Distribution, Categorical)
+@register_route(Categorical, Distribution)
+def _mixed_route(measure: str, args: tuple[Any, ...], opts: Options) -> Any:
+    refuse_data_options(opts)
+    found = ", ".join(f"`{k}` is a {type(a).__name__}" for k, a in zip("pq", args, strict=True))
+    msg = (
+        "both arguments must be distributions (infoloss or SciPy frozen) or both "
+        f"discrete probability arrays; found {found}"
+    )
+    raise TypeError(msg)

@@ -9,8 +9,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, logsumexp
-from .._core._validation import sum_tolerance
+from .._core import Array, logsumexp, sum_tolerance
 from ._base import Distribution, _numpy_float, _scalar, nonnegative
 
 __all__ = ["Mixture"]

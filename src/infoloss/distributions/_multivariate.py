@@ -12,8 +12,7 @@ from typing import Any, NoReturn
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace
-from .._core._registry import register_kl
+from .._core import Array, Namespace, register_kl
 from ._base import Distribution, positive, real
 from ._dirichlet import Dirichlet
 from ._multivariate_base import _event_size, _solve_tril, lower_cholesky, trace_log_series

@@ -9,7 +9,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace, known_false
+from .._core import Array, Namespace, known_false
 from ._base import Constraint, Distribution
 
 # ---------------------------------------------------------------------------- private helpers

@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array, Namespace
-from .._core._registry import register_kl
+from .._core import Array, Namespace, register_kl
 from ._base import LocationScale
 from ._scipy import scipy_name
 from ._special import clamp0

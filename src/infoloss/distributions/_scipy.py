@@ -11,7 +11,7 @@ from typing import Any
 
 from ._base import Distribution
 
-__all__ = ["as_parametric", "from_scipy", "scipy_name"]
+__all__ = ["as_parametric", "from_scipy", "is_frozen", "scipy_name", "scipy_names"]
 
 _CONVERTERS: dict[str, Callable[[dict[str, Any]], Distribution]] = {}
 
@@ -34,7 +34,13 @@ def scipy_name(*names: str) -> Callable[[Callable[[dict[str, Any]], Distribution
     return decorate
 
 
-def _is_frozen(x: object) -> bool:
+def scipy_names() -> list[str]:
+    """The names of the SciPy distributions that infoloss converts, sorted."""
+    return sorted(_CONVERTERS)
+
+
+def is_frozen(x: object) -> bool:
+    """Whether `x` is a frozen SciPy distribution (``scipy.stats.norm(0, 1)``)."""
     module = type(x).__module__
     return module.startswith("scipy.stats") and (
         hasattr(x, "dist") or "frozen" in type(x).__name__
@@ -72,7 +78,7 @@ def as_parametric(x: Any, name: str) -> Distribution | None:
     """A `Distribution` for distributions and SciPy frozen ones; None for anything else."""
     if isinstance(x, Distribution):
         return x
-    if _is_frozen(x):
+    if is_frozen(x):
         return from_scipy(x, name)
     return None
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array, Namespace
+from .._core import Array, Namespace
 from ._base import Distribution, positive, real
 from ._bregman import one_minus_bessel_ratio
 from ._scipy import require_loc_zero, scipy_name

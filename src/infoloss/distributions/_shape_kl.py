@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .._core._array_api import Array
-from .._core._registry import register_kl
+from .._core import Array, register_kl
 from ._bregman import lgamma_bregman, log_i0_bregman
 from ._shape import EULER_GAMMA, Pareto, VonMises, Weibull
 from ._special import clamp0, i0e, i1e, lgamma

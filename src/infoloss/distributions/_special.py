@@ -14,7 +14,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace
+from .._core import Array, Namespace
 
 __all__ = [
     "betaln",

@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core._array_api import Array
-from .._core._registry import register_kl
+from .._core import Array, register_kl
 from ._base import nonnegative_integer, open_unit_interval, unit_interval
 from ._bregman import lgamma_bregman
 from ._discrete_base import (

@@ -15,8 +15,8 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ..discrete._categorical import Categorical
-from ..distributions._base import Distribution
+from ..discrete import Categorical
+from ..distributions import Distribution
 from ._common import Family, _data, _Target
 from ._forward import _forward, _mle
 from ._reverse import _reverse

@@ -9,25 +9,40 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
-from ..discrete._categorical import Categorical
-from ..distributions._base import (
+from ..discrete import Categorical
+from ..distributions import (
+    Bernoulli,
+    Beta,
+    Cauchy,
+    Chi2,
     Constraint,
+    Dirichlet,
     Distribution,
+    Exponential,
+    Gamma,
+    Geometric,
+    Gumbel,
+    HalfNormal,
+    Laplace,
+    Logistic,
+    LogNormal,
+    MultivariateNormal,
+    NegativeBinomial,
+    Normal,
+    Pareto,
+    Poisson,
+    Rayleigh,
+    StudentT,
+    Uniform,
+    Weibull,
+    as_parametric,
+    is_frozen,
     nonnegative,
     open_unit_interval,
     positive,
     real,
     unit_interval,
 )
-from ..distributions._beta import Beta, Uniform
-from ..distributions._discrete_families import Bernoulli, Geometric, NegativeBinomial, Poisson
-from ..distributions._gamma import Chi2, Exponential, Gamma
-from ..distributions._laplace import Laplace, LogNormal
-from ..distributions._location_scale import Cauchy, Gumbel, HalfNormal, Logistic, Rayleigh
-from ..distributions._multivariate import Dirichlet, MultivariateNormal
-from ..distributions._normal import Normal
-from ..distributions._scipy import _is_frozen, as_parametric
-from ..distributions._shape import Pareto, StudentT, Weibull
 
 Params = dict[str, Any]
 Family = Any  # a family class: type[Distribution] or Categorical (constructed by keyword)
@@ -170,7 +185,7 @@ class _Target:
         try:
             self.dist = as_parametric(target, "target")
         except TypeError:
-            if not _is_frozen(target):
+            if not is_frozen(target):
                 raise
             self.frozen = target  # a SciPy distribution infoloss does not know
         if self.dist is None and self.frozen is None and callable(target):
@@ -230,7 +245,7 @@ def _data(target: Any) -> np.ndarray[Any, Any] | None:
         target = target.data
     if type(target).__name__ == "Counts" and hasattr(target, "counts"):
         return None
-    if isinstance(target, Distribution | Categorical) or _is_frozen(target) or callable(target):
+    if isinstance(target, Distribution | Categorical) or is_frozen(target) or callable(target):
         return None
     try:
         x = _np(target)

@@ -9,16 +9,33 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
-from ..discrete._categorical import Categorical
-from ..distributions._base import Distribution
-from ..distributions._beta import Beta, Uniform
-from ..distributions._discrete_families import Bernoulli, Geometric, NegativeBinomial, Poisson
-from ..distributions._gamma import Chi2, Exponential, Gamma
-from ..distributions._laplace import Laplace, LogNormal
-from ..distributions._location_scale import Cauchy, Gumbel, HalfNormal, Logistic, Rayleigh
-from ..distributions._multivariate import Dirichlet, MultivariateNormal
-from ..distributions._normal import Normal
-from ..distributions._shape import Pareto, StudentT, VonMises, Weibull
+from ..discrete import Categorical
+from ..distributions import (
+    Bernoulli,
+    Beta,
+    Cauchy,
+    Chi2,
+    Dirichlet,
+    Distribution,
+    Exponential,
+    Gamma,
+    Geometric,
+    Gumbel,
+    HalfNormal,
+    Laplace,
+    Logistic,
+    LogNormal,
+    MultivariateNormal,
+    NegativeBinomial,
+    Normal,
+    Pareto,
+    Poisson,
+    Rayleigh,
+    StudentT,
+    Uniform,
+    VonMises,
+    Weibull,
+)
 from ._common import (
     _SCIPY_NAMES,
     Family,

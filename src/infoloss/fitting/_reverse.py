@@ -9,12 +9,8 @@ from typing import Any
 import numpy as np
 from scipy import special, stats
 
-from ..discrete._categorical import Categorical
-from ..distributions._base import Distribution
-from ..distributions._beta import Uniform
-from ..distributions._multivariate import MultivariateNormal
-from ..distributions._normal import Normal
-from ..distributions._shape import StudentT
+from ..discrete import Categorical
+from ..distributions import Distribution, MultivariateNormal, Normal, StudentT, Uniform
 from ._common import (
     _SCIPY_NAMES,
     Family,

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace, as_float
-from .._core._array_api import to_output as _to_output
+from .._core import Array, Namespace, as_float
+from .._core import to_output as _to_output
 
 F = TypeVar("F", bound=Callable[..., Any])
 _REDUCTIONS = ("mean", "sum", "none")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._core._array_api import as_float, namespace
-from .._core._array_api import softplus as _softplus
-from .._core._validation import log_base
+from .._core import as_float, log_base, namespace
+from .._core import softplus as _softplus
 from ..distributions._special import lgamma, xlogy
 from ._common import (
     _broadcast,

@@ -7,8 +7,17 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace, as_float, log_softmax, namespace, normalize_axis
-from .._core._validation import log_base, raise_negative, sum_tolerance
+from .._core import (
+    Array,
+    Namespace,
+    as_float,
+    log_base,
+    log_softmax,
+    namespace,
+    normalize_axis,
+    raise_negative,
+    sum_tolerance,
+)
 from ..discrete import _formulas
 from ._common import (
     _array,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._core._array_api import Array, namespace
-from .._core._array_api import to_output as _to_output
+from .._core import Array, namespace
+from .._core import to_output as _to_output
 from ._common import _array
 from ._softmax import softmax_cross_entropy
 
