@@ -12,7 +12,7 @@ from typing import Any
 from . import data as data
 from . import discrete as discrete
 from . import distributions as distributions
-from ._core import ROUTES, Estimate, Namespace, Options, kind_of, log_base, to_output
+from ._core import ROUTES, Options, in_units, kind_of, log_base
 from ._docs import with_docs
 
 __all__ = ["cross_entropy", "entropy", "js_distance", "js_divergence", "kl_divergence"]
@@ -29,29 +29,7 @@ def _compute(
         msg = f"no route for {measure} of ({names})"
         raise NotImplementedError(msg)
     res, xp = route(measure, args, Options(**options))
-    return _in_units(res, factor, sqrt, xp)
-
-
-def _in_units(res: Any, factor: float | None, sqrt: bool, xp: Namespace) -> Any:
-    """Nats to the requested base (and JS to its square root), for arrays and estimates."""
-    if isinstance(res, Estimate):
-        value, se = res.value, res.stderr
-        if factor is not None:
-            value, se = value / factor, se / factor
-        if sqrt:
-            # delta method se(sqrt v) = se(v) / (2 sqrt v); at v <= 0 (an estimate can be)
-            # it breaks down, and sqrt(se) bounds the spread: sqrt(v + s) - sqrt(v) <= sqrt(s)
-            root = xp.sqrt(xp.where(value < 0, xp.zeros_like(value), value))
-            positive = root > 0
-            safe = xp.where(positive, root, xp.ones_like(root))
-            value, se = root, xp.where(positive, se / (2 * safe), xp.sqrt(se))
-        return Estimate(to_output(value, xp), to_output(se, xp), res.method, res.n)
-    if factor is not None:
-        res = res / factor
-    if sqrt:  # double where: at JS == 0 (p == q) the value is 0 and the gradient 0, not NaN
-        zero = res == 0
-        res = xp.where(zero, xp.zeros_like(res), xp.sqrt(xp.where(zero, xp.ones_like(res), res)))
-    return to_output(res, xp)
+    return in_units(res, factor, sqrt, xp)
 
 
 @with_docs

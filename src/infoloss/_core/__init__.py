@@ -45,6 +45,7 @@ from ._threads import (
     get_pool,
     n_threads,
 )
+from ._units import in_units
 from ._validation import (
     MEASURE_NAMES,
     check_log_probs,
@@ -80,6 +81,7 @@ __all__ = [
     "first_true",
     "flat_item",
     "get_pool",
+    "in_units",
     "is_numpy",
     "kind_of",
     "kl_pairs",

@@ -1,4 +1,8 @@
-"""The ``infoloss`` command line: it parses and presents, and calls the public functions."""
+"""The ``infoloss`` command line: it parses and presents, and calls the public functions.
+
+Imports the public `infoloss` package, `infoloss._core` (units, `Estimate`),
+`infoloss.distributions` (SciPy's names) and `infoloss.datasets` (the bundled example).
+"""
 
 from __future__ import annotations
 

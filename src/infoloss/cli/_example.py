@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._measures import cross_entropy, entropy, js_divergence, kl_divergence
+from .. import cross_entropy, entropy, js_divergence, kl_divergence
 from ..datasets import EQUAL, FAT_TAILED
 
 __all__ = ["print_example", "unit_name"]

@@ -6,6 +6,8 @@ likelihood on draws from the target. Reverse, KL(model || target) (`_reverse`): 
 minimises a deterministic objective (Gauss-Hermite quadrature or common random numbers
 reparametrised through the family) over an unconstrained parametrisation, from several starting
 points. `_common` holds the target wrapper, the support checks and the optimiser.
+
+Imports `infoloss.discrete` and `infoloss.distributions`.
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ All work on any array-API library (NumPy, PyTorch with autograd, JAX, array_api_
 and return results in the library, device and floating dtype of their inputs. ``reduction``
 is ``"none"`` (one value per example), ``"sum"`` or ``"mean"`` (over examples, never over
 classes or labels); ``base`` gives the unit (None for nats, 2 or ``"bits"`` for bits).
+
+Imports `infoloss._core` and `infoloss.discrete` (the exact formulas of probability vectors).
 """
 
 from __future__ import annotations

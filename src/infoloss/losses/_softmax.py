@@ -18,7 +18,7 @@ from .._core import (
     raise_negative,
     sum_tolerance,
 )
-from ..discrete import _formulas
+from ..discrete import formulas
 from ._common import (
     _array,
     _check_reduction,
@@ -139,7 +139,7 @@ def _prob_loss(
         p = (1.0 - eps) * p + eps / logp.shape[-1]
     if w is not None:
         p = p * w
-    return _formulas.cross_entropy(("probs", p), ("log_probs", logp), xp, 1)
+    return formulas.cross_entropy(("probs", p), ("log_probs", logp), xp, 1)
 
 
 def _check_soft(t: Array, xp: Namespace) -> None:
@@ -349,7 +349,7 @@ def distillation_kl(
     last = (s.ndim - 1,)
     log_q = log_softmax(_class_last(s, ax, xp) / temp, xp, last)
     log_p = log_softmax(_class_last(t, ax, xp) / temp, xp, last)
-    loss = _formulas.kl_divergence(("log_probs", log_p), ("log_probs", log_q), xp, 1)
+    loss = formulas.kl_divergence(("log_probs", log_p), ("log_probs", log_q), xp, 1)
     if scale_by_t2:
         loss = loss * temp**2
     return _finish(loss, reduction, factor, xp)
