@@ -2,7 +2,7 @@
 
 Routes, registered for the kinds of the arguments:
 
-- one data set: an entropy estimate (`_routes`);
+- one data set: an entropy estimate (`_between_data`);
 - two data sets: counts or discrete draws are aligned on the union of their categories for the
   count estimators; continuous draws go to the nearest-neighbour and spacing estimators;
 - data `p` against a model `q` (an infoloss or SciPy distribution, or probabilities): the
@@ -25,8 +25,7 @@ import numpy as np
 from .._core import Estimate, Namespace, Options, register_route
 from ..discrete import Categorical
 from ..distributions import Distribution
-from ._model import as_model, data_vs_model, draws_from, kinds_match, not_indices
-from ._routes import (
+from ._between_data import (
     as_generator,
     categories_and_counts,
     check_options,
@@ -36,6 +35,7 @@ from ._routes import (
     two_data,
     xp_of,
 )
+from ._model import as_model, data_vs_model, draws_from, kinds_match, not_indices
 from ._samples import Counts, Samples
 
 __all__ = ["DATA_KINDS"]

@@ -18,13 +18,13 @@ import numpy as np
 from .._core import MEASURE_NAMES, Estimate, Namespace, Options
 from ..discrete import Categorical
 from ..distributions import Distribution, as_parametric
-from ._estimators import _counts, _knn
-from ._routes import (
+from ._between_data import (
     categories_and_counts,
     entropy_estimate,
     indices_against,
     is_discrete,
 )
+from ._estimators import _counts, _knn
 from ._samples import Counts, Samples, to_numpy
 
 __all__ = ["mean_nll"]
