@@ -6,7 +6,7 @@ of data: alone, against data, and against a model.
 
 from __future__ import annotations
 
-from . import _measures as _measures  # registers the routes of data
+from . import _routes as _routes  # registers the routes of data
 from ._estimators._counts import InfiniteEstimateWarning
 from ._nll import nll
 from ._samples import Counts, Samples
