@@ -1,4 +1,4 @@
-"""Routes between data: entropy of one data set, measures between two (counts or kNN).
+"""Estimates from data alone: the entropy of one data set, measures between two (counts or kNN).
 
 Counts and discrete draws are aligned on the union of their categories and go to the count
 estimators of `_estimators._counts`; continuous draws go to the nearest-neighbour and spacing
