@@ -19,7 +19,7 @@ import scipy.stats
 from scipy.spatial.distance import cdist
 from scipy.special import digamma, gamma, gammaln
 
-from infoloss.data._estimators import _knn
+from infoloss.data._estimators import _knn, _knn_formulas
 from infoloss.data._estimators._knn import CROSS_ENTROPY, ENTROPY, KL
 
 SPACING = ("vasicek", "van_es", "ebrahimi", "correa")
@@ -47,7 +47,7 @@ def test_tables_follow_the_contract() -> None:
 @pytest.mark.parametrize(("d", "k"), [(4, 3), (5, 3), (6, 5), (8, 4), (12, 6)])
 def test_bsy_weights_solve_the_constraints(d: int, k: int) -> None:
     # Berrett, Samworth & Yuan (2019): Σ w_j = 1, Σ w_j Γ(j + 2l/d)/Γ(j) = 0 (here l = 1 only).
-    w = np.array(_knn._weights(d, k))
+    w = np.array(_knn_formulas._weights(d, k))
     j = np.arange(1, k + 1)
     assert w.sum() == pytest.approx(1.0, abs=1e-9)
     assert np.sqrt(w @ w) < 10  # moderate weights: variance at most ~100x the plain one
@@ -58,7 +58,7 @@ def test_bsy_weights_solve_the_constraints(d: int, k: int) -> None:
 @pytest.mark.parametrize("d", [1, 2, 3])
 def test_bsy_is_kl_in_low_dimension(d: int) -> None:
     # For d <= 3 no bias term needs cancelling: the weights are those of the plain rank k.
-    np.testing.assert_allclose(_knn._weights(d, 3), [0.0, 0.0, 1.0], atol=1e-12)
+    np.testing.assert_allclose(_knn_formulas._weights(d, 3), [0.0, 0.0, 1.0], atol=1e-12)
     x = normal(np.random.default_rng(1), 500, d)
     assert ENTROPY["bsy"](x, None, None) == pytest.approx(ENTROPY["kl"](x, 3, None), abs=1e-12)
 

@@ -28,6 +28,10 @@ In high dimension the kNN estimators need many draws: their bias decays like n^{
 standard errors do not include it (at d = 20, n = 2000, the entropy of N(0, I) comes out
 about 1 nat off, several standard errors). Prefer d <= 10 or large n.
 
+The neighbour search is in `_knn_neighbours`; the rank weights and the sums over log-distances
+that turn neighbour distances into estimates are in `_knn_formulas`. This module checks the
+samples, assembles the estimators and holds their tables and defaults.
+
 References: Kozachenko & Leonenko (1987), Probl. Inf. Transm. 23, 95–101; Wang, Kulkarni &
 Verdú (2009), IEEE Trans. Inf. Theory 55(5), 2392–2405; Berrett, Samworth & Yuan (2019),
 Ann. Statist. 47(1), 288–318; Moon & Hero (2014), NeurIPS, "Multivariate f-divergence
@@ -51,16 +55,14 @@ True
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
-from scipy.special import digamma, gammaln, polygamma
 
-from ..._core._threads import n_threads
+from ._knn_formulas import _cross_from, _entropy_from, _log_ball, _n_constraints, _unit, _weights
+from ._knn_neighbours import FloatArray, _neighbours, _spatial_order, _tree
 from ._spacing import SPACING_ENTROPY
 
 __all__ = [
@@ -75,16 +77,18 @@ __all__ = [
     "entropy_influence",
 ]
 
-FloatArray = np.ndarray[Any, np.dtype[np.float64]]
-IntArray = np.ndarray[Any, np.dtype[np.intp]]
 OneSample = Callable[[FloatArray, "int | None", Any], tuple[float, float]]
 TwoSample = Callable[[FloatArray, FloatArray, "int | None", Any], tuple[float, float]]
 
 DEFAULT_K = 3  # neighbour rank of "kl" / "wkv"; the largest rank of "bsy" in low dimension
-_HINT = (
-    "if the data are discrete use Samples(x, discrete=True); otherwise add noise below the "
-    "data's resolution (e.g. x + 1e-9 * scale * rng.standard_normal(x.shape))"
-)
+
+
+def _default_bsy_k(d: int) -> int:
+    """Ranks 1..5 for d >= 4: at n = 10,000, d = 5 the mean absolute error of the weighted KL
+    over 60 seeded draws is 0.032 with ranks 1..5 against 0.036 with 1..3 (0.073 for the plain
+    rank 3), for 20-40% more CPU time; for d <= 3 "bsy" is the plain rank-3 estimator.
+    """
+    return DEFAULT_K if _n_constraints(d) == 0 else 5
 
 
 # ------------------------------------------------------------------------------ checks
@@ -117,195 +121,6 @@ def _enough(n: int, need: int, name: str, k: int) -> None:
     if n < need:
         msg = f"`{name}` has {n} points; rank k = {k} needs at least {need}"
         raise ValueError(msg)
-
-
-# ------------------------------------------------------------------------------ weights
-def _n_constraints(d: int) -> int:
-    """Bias terms n^{-2l/d} that "bsy" cancels: l = 1 for d >= 4, none for d <= 3.
-
-    For d <= 3 the plain estimator's bias is already o(n^{-1/2}) (Berrett et al. 2019). They
-    cancel l = 1..⌊d/4⌋ for efficiency; beyond one constraint the weights over small ranks grow
-    to tens (d = 8) or thousands (d = 16) and the variance with them, so only the leading term,
-    the dominant bias at practical n, is cancelled here.
-    """
-    return 0 if d <= 3 else 1
-
-
-def _default_bsy_k(d: int) -> int:
-    """Ranks 1..5 for d >= 4: at n = 10,000, d = 5 the mean absolute error of the weighted KL
-    over 60 seeded draws is 0.032 with ranks 1..5 against 0.036 with 1..3 (0.073 for the plain
-    rank 3), for 20-40% more CPU time; for d <= 3 "bsy" is the plain rank-3 estimator.
-    """
-    return DEFAULT_K if _n_constraints(d) == 0 else 5
-
-
-@functools.lru_cache(maxsize=64)
-def _weights(d: int, k: int) -> tuple[float, ...]:
-    """Weights w_1..w_k with Σ w_j = 1 and Σ w_j Γ(j + 2l/d) / Γ(j) = 0 for l = 1..L.
-
-    Among the weights satisfying Berrett, Samworth & Yuan's constraints, the one of least
-    variance when the log-distances behave as for a Poisson process, where the covariance of
-    log ρ_j and log ρ_l is ψ'(max(j, l)) (generalised least squares; L = 0 gives w = e_k).
-    """
-    n_con = _n_constraints(d)
-    if k < n_con + 1:
-        msg = f"`k` = {k} is too small for the bias-reduced estimator in d = {d}: need >= "
-        msg += f"{n_con + 1} ranks to cancel {n_con} bias term(s)"
-        raise ValueError(msg)
-    j = np.arange(1, k + 1, dtype=np.float64)
-    rows = [np.ones(k)] + [
-        np.exp(gammaln(j + 2 * ll / d) - gammaln(j)) for ll in range(1, n_con + 1)
-    ]
-    c = np.array(rows)
-    sigma = polygamma(1, np.maximum.outer(j, j))
-    sc = np.linalg.solve(sigma, c.T)  # Σ^{-1} C^T
-    rhs = np.zeros(n_con + 1)
-    rhs[0] = 1.0
-    w = sc @ np.linalg.solve(c @ sc, rhs)
-    w = np.linalg.lstsq(c, rhs - c @ w, rcond=None)[0] + w  # one refinement step
-    return tuple(float(v) for v in w)
-
-
-# ------------------------------------------------------------------------------ neighbours
-class _Sorted1D:
-    """The part of the cKDTree interface used here, for 1-D points, by sorting.
-
-    In one dimension the R nearest points to q lie among the R sorted points on either side of
-    its insertion position, so a query is a searchsorted and a sort of 2R candidates per
-    point: several times faster than a kd-tree search.
-    """
-
-    def __init__(self, data: FloatArray) -> None:
-        self.indices: IntArray = np.argsort(data[:, 0], kind="stable")
-        self.sorted: FloatArray = data[self.indices, 0]
-        self.n = data.shape[0]
-
-    def query(self, pts: FloatArray, k: list[int], workers: int = 1) -> tuple[Any, Any]:
-        R = max(k)
-        q = pts[:, 0]
-        pos = np.searchsorted(self.sorted, q)
-        cand = pos[:, None] + np.arange(-R, R)  # (n, 2R) candidate positions
-        inside = (cand >= 0) & (cand < self.n)
-        cand = np.clip(cand, 0, self.n - 1)
-        dist = np.where(inside, np.abs(self.sorted[cand] - q[:, None]), np.inf)
-        order = np.argsort(dist, axis=1, kind="stable")[:, np.asarray(k) - 1]
-        return (
-            np.take_along_axis(dist, order, axis=1),
-            self.indices[np.take_along_axis(cand, order, axis=1)],
-        )
-
-
-def _spatial_order(x: FloatArray) -> tuple[Any, FloatArray]:
-    """A search structure on `x` (kd-tree; sorted array in 1-D) and `x` in its order.
-
-    Querying points in tree order keeps the search in cache: about 2-3x faster than querying
-    them in the order given. Every per-point quantity below is in this order.
-    """
-    tree = _tree(x)
-    return tree, np.ascontiguousarray(x[tree.indices])
-
-
-def _tree(x: FloatArray) -> Any:
-    return _Sorted1D(x) if x.shape[1] == 1 else cKDTree(x)
-
-
-def _neighbours(
-    tree: Any, pts: FloatArray, K: int, lowest: int, names: tuple[str, str]
-) -> tuple[FloatArray, IntArray]:
-    """d·log distances of `pts` to ranks 1..K in `tree` and the indices of these neighbours.
-
-    When ``names`` are equal, `pts` are the tree's own points in tree order: each point's own
-    entry is skipped and the indices refer to positions in `pts`. A zero distance at a used
-    rank is an error; columns below `lowest` (ranks of weight 0) are set to 0, never log 0.
-    """
-    self_query = names[0] == names[1]
-    ranks = list(range(2, K + 2)) if self_query else list(range(1, K + 1))
-    dist, idx = tree.query(pts, k=ranks, workers=n_threads())
-    n_zero = int(np.count_nonzero(dist[:, lowest - 1] == 0.0))
-    if n_zero:
-        name, other = names
-        where = f"the {_ordinal(lowest)} nearest " + (
-            f"other point of `{name}`" if self_query else f"point of `{other}`"
-        )
-        msg = (
-            f"`{name}` has {n_zero} points at distance 0 from {where} (repeated values), so "
-            f"log 0 would enter the kNN estimate; {_HINT}"
-        )
-        raise ValueError(msg)
-    dist[:, : lowest - 1] = 1.0
-    logd: FloatArray = pts.shape[1] * np.log(dist)
-    if self_query:  # original indices -> positions in tree order
-        pos = np.empty(tree.n, dtype=np.intp)
-        pos[tree.indices] = np.arange(tree.n)
-        idx = pos[idx]
-    return logd, idx
-
-
-def _ordinal(j: int) -> str:
-    return f"{j}{'tsnrhtdd'[(j // 10 % 10 != 1) * (j % 10 < 4) * j % 10 :: 4]}"
-
-
-def _unit(K: int) -> FloatArray:
-    e = np.zeros(K)
-    e[-1] = 1.0
-    return e
-
-
-def _log_ball(d: int) -> float:
-    """log V_d, the log volume of the Euclidean unit ball in d dimensions."""
-    return d / 2 * math.log(math.pi) - math.lgamma(d / 2 + 1)
-
-
-def _psi_w(w: FloatArray) -> float:
-    return float(w @ digamma(np.arange(1, w.size + 1)))
-
-
-def _entropy_from(la: FloatArray, ia: IntArray, w: FloatArray) -> tuple[float, float]:
-    """Σ_j w_j H_j from the self-neighbour d·log-distances `la`, with its standard error.
-
-    Standard error: a smoothed delete-one (jackknife) influence of each x_a on the rank-k
-    estimate: its own term d log ρ_k(a) minus the growth of the k-th distance of the points
-    that have x_a among their k nearest, each growth d log(ρ_{k+1}/ρ_k) replaced by its
-    expectation ψ(k + 1) − ψ(k) = 1/k under local uniformity (the raw delete-one increments
-    add noise and overstate the error, by 50% in d = 1). It captures the positive correlation
-    of neighbouring points' terms that the per-point variance misses (by 25% in d = 5). For
-    "bsy", plus the variance of the rank-correction terms u_i = Σ_j w_j L_j(i) − L_k(i), with
-    their covariance along kNN links. Checked against the spread over seeded draws in tests.
-    """
-    n, K = ia.shape
-    h = la @ w
-    value = float(h.mean()) + float(digamma(n)) - _psi_w(w)
-    in_degree = np.bincount(ia.ravel(), minlength=n)
-    var = float(np.var(la[:, K - 1] - in_degree / K)) / n
-    if np.any(w[:-1] != 0):
-        uc = h - la[:, K - 1]
-        uc -= uc.mean()
-        var += float(np.sum(uc * uc) + np.sum(uc[:, None] * uc[ia])) / n**2
-    return value, math.sqrt(max(var, 0.0))
-
-
-def _cross_from(
-    la: FloatArray | None, lb: FloatArray, ib: IntArray, w: FloatArray, m: int
-) -> tuple[float, float]:
-    """Σ_j w_j (CE_j − log V_d) from ν (and, given `la`, Σ_j w_j KL_j from ν and ρ), with s.e.
-
-    Standard error: the per-point terms' variance over n (x side), the smoothed delete-one
-    variance over the points of y (deleting y_b lengthens the k-th distance of the x_i that
-    have it among their k nearest in y, by 1/k in expectation: δ_b = in-degree(b) / (k n)),
-    and for "bsy" the variance of the rank-correction terms.
-    """
-    n, K = ib.shape
-    t_k = lb[:, K - 1] if la is None else lb[:, K - 1] - la[:, K - 1]
-    t = lb @ w if la is None else (lb - la) @ w
-    if la is None:
-        value = float(t.mean()) + float(digamma(m + 1)) - _psi_w(w)
-    else:
-        value = float(t.mean()) + float(digamma(m + 1) - digamma(n))
-    delta = np.bincount(ib.ravel(), minlength=m) / (K * n)
-    var = float(np.var(t_k)) / n + (m - 1) * float(np.var(delta))
-    if np.any(w[:-1] != 0):
-        var += float(np.var(t - t_k)) / n
-    return value, math.sqrt(max(var, 0.0))
 
 
 # ------------------------------------------------------------------------------ estimators
