@@ -1,4 +1,4 @@
-"""Cross-family closed-form KL divergences (`infoloss.distributions._cross`).
+"""Cross-family closed-form KL divergences (`infoloss.distributions._cross`, `._cross_half_line`).
 
 References: numerical integration of p (log p - log q) with `scipy.integrate.quad`, using
 SciPy's own `logpdf` for both densities; `torch.distributions.kl_divergence` (float64) where
@@ -18,6 +18,7 @@ from tests.conftest import to_numpy, to_xp
 
 import infoloss
 import infoloss.distributions._cross as cross
+import infoloss.distributions._cross_half_line as cross_half_line
 from infoloss._core import FORMULAS as _TABLE
 from infoloss.distributions._base import Distribution
 from infoloss.distributions._beta import Beta, Uniform
@@ -50,13 +51,14 @@ FAMILIES: dict[type[Distribution], tuple[str, list[dict[str, float]]]] = {
     Cauchy: ("cauchy", [{"loc": 0.0, "scale": 1.0}, {"loc": 1.0, "scale": 0.5}]),
 }
 
-# Every pair registered by `_cross`, split into closed forms and +inf (support mismatch).
+# Every pair registered by `_cross` and `_cross_half_line`, split into closed forms and +inf
+# (support mismatch).
 OURS = [
     types
     for (measure, types), fn in _TABLE.items()
-    if measure == "kl_divergence" and fn.__module__ == cross.__name__
+    if measure == "kl_divergence" and fn.__module__ in {cross.__name__, cross_half_line.__name__}
 ]
-INF = [pair for pair in OURS if _TABLE["kl_divergence", pair] is cross._kl_infinite]
+INF = [pair for pair in OURS if _TABLE["kl_divergence", pair] is cross_half_line._kl_infinite]
 FINITE = [pair for pair in OURS if pair not in INF]
 CASES = [(p, q, i) for p, q in FINITE for i in range(2)]
 CASE_IDS = [f"{p.__name__}-{q.__name__}-{i}" for p, q, i in CASES]

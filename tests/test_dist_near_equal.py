@@ -26,7 +26,7 @@ with different n (a sum over P's support), whose weights P(x) carry the error of
 The margins (2x to 3x for these two, 200x elsewhere) absorb other platforms' libm and SciPy
 builds; both tolerances are 500 to 1000 times tighter than the 1e-9 asked for. Categorical's
 KL, a sum over probability vectors, is exact to an absolute ~eps (see its test). The helpers of
-``distributions/_stable.py`` and ``_bregman.py`` are checked on their own too, on points spread
+``distributions/_elementary.py`` and ``_bregman.py`` are checked on their own too, on points spread
 over their routes. The families evaluate their textbook formula first and recompute the elements
 where it cancelled (``_stable.closed_form``): batches mixing near-equal and far-apart pairs must
 give each element the value of its pair alone, on every backend, with PyTorch's gradients.
@@ -627,7 +627,7 @@ def _i0_div(k: Any, y: Any) -> Any:
 
 def _helper_cases() -> list[Any]:
     from infoloss.distributions import _bregman as br
-    from infoloss.distributions import _stable as st
+    from infoloss.distributions import _elementary as st
 
     rng = np.random.default_rng(20240611)
     near0 = 10.0 ** rng.uniform(-15, 0, 50)
@@ -654,7 +654,7 @@ def _helper_cases() -> list[Any]:
 
 @pytest.mark.parametrize("case", _helper_cases(), ids=lambda c: c[0])
 def test_stable_helpers_match_mpmath(case: Any) -> None:
-    # the accuracy claims of `distributions/_stable.py`, on points spread over every route
+    # the accuracy claims of `distributions/_elementary.py`, on points spread over every route
     name, fn, ref, points, ulps = case
     eps = float(np.finfo(float).eps)
     bad = []

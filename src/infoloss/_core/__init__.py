@@ -1,4 +1,5 @@
-"""The core every room builds on: array-API helpers, validation, the registries, `Estimate`.
+"""The core every room builds on: array-API helpers, special functions, validation, the registries,
+`Estimate`.
 
 Imports NumPy, SciPy and array-api-compat only: no other part of infoloss.
 """
@@ -41,6 +42,18 @@ from ._registry import (
     register_route,
     registered,
 )
+from ._special import (
+    betaln,
+    clamp0,
+    digamma,
+    i0e,
+    i1e,
+    inf_like,
+    lgamma,
+    special,
+    trigamma,
+    xlogy,
+)
 from ._threads import (
     get_pool,
     n_threads,
@@ -73,19 +86,26 @@ __all__ = [
     "Options",
     "Registry",
     "as_float",
+    "betaln",
     "check_log_probs",
     "check_normalizable",
     "check_probs",
+    "clamp0",
     "default_float",
+    "digamma",
     "eager_cpu_torch",
     "first_true",
     "flat_item",
     "get_pool",
+    "i0e",
+    "i1e",
     "in_units",
+    "inf_like",
     "is_numpy",
     "kind_of",
     "kl_pairs",
     "known_false",
+    "lgamma",
     "log_base",
     "log_softmax",
     "logsumexp",
@@ -102,7 +122,10 @@ __all__ = [
     "register_route",
     "registered",
     "softplus",
+    "special",
     "sum_tolerance",
     "to_output",
+    "trigamma",
     "unravel",
+    "xlogy",
 ]

@@ -1,4 +1,4 @@
-"""Special functions and small helpers shared by the families, for any array namespace.
+"""Special functions and small helpers shared by the families and the losses, for any namespace.
 
 The array API standard has no ``lgamma`` or ``digamma``: `special` dispatches on the namespace
 (``scipy.special`` for NumPy, ``torch.special`` for PyTorch, keeping autograd,
@@ -14,7 +14,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core import Array, Namespace
+from ._array_api import Array, Namespace
 
 __all__ = [
     "betaln",

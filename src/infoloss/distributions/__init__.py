@@ -6,7 +6,8 @@ Registers the closed forms, the route of parametric distributions and SciPy's fr
 
 from __future__ import annotations
 
-from . import _cross, _shape_kl  # noqa: F401  (register the cross-family and shape KL pairs)
+# register the cross-family and shape KL pairs
+from . import _cross, _cross_half_line, _shape_kl  # noqa: F401
 
 # the interface to infoloss's other rooms (not public API: not in __all__)
 from ._base import Constraint as Constraint

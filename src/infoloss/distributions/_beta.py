@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, Namespace, register_kl
+from .._core import Array, Namespace, betaln, clamp0, digamma, inf_like, lgamma, register_kl, xlogy
 from ._base import Distribution, LocationScale, positive
 from ._dirichlet import kl_concentrations, lgamma_sized
 from ._gamma import (
@@ -16,7 +16,6 @@ from ._gamma import (
     _GammaLike,
 )
 from ._scipy import scipy_name
-from ._special import betaln, clamp0, digamma, inf_like, lgamma, xlogy
 from ._stable import closed_form
 
 __all__ = ["Beta", "Uniform"]

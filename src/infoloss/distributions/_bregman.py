@@ -8,7 +8,7 @@ They are the stable routes of the Gamma, Beta, Dirichlet, Gumbel, Weibull and vo
 divergences near ``p == q`` (see `._stable.closed_form`). Every term is >= 0, or a difference
 at most a small factor larger than the result: a few ulps relative (`log_i0_bregman`: up to
 ~3000 ulps, 6e-13, for ``3 < k < 30``), checked against mpmath at 50 digits in the tests. Only
-array-API operations (and `i0e`/`i1e` of `._special`), with the elementary pieces and the
+array-API operations (and `i0e`/`i1e` of `_core`), with the elementary pieces and the
 branch selection of `._stable`.
 """
 
@@ -19,9 +19,9 @@ from fractions import Fraction
 
 import array_api_compat
 
-from .._core import Array, Namespace
-from ._special import i0e, i1e
-from ._stable import broadcast_all, kl_div, log1pmx_series, log_ratio, select
+from .._core import Array, Namespace, i0e, i1e
+from ._elementary import kl_div, log1pmx_series, log_ratio
+from ._stable import broadcast_all, select
 
 __all__ = [
     "lgamma_bregman",

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, register_kl
+from .._core import Array, clamp0, digamma, lgamma, register_kl, xlogy
 from ._base import (
     Distribution,
     nonnegative,
@@ -31,9 +31,9 @@ from ._discrete_base import (
     _masked,
     _sum_terms,
 )
+from ._elementary import kl_div, log_ratio
 from ._scipy import require_loc_zero, scipy_name
-from ._special import clamp0, digamma, lgamma, xlogy
-from ._stable import closed_form, kl_div, log_ratio
+from ._stable import closed_form
 from ._trials import Binomial
 
 __all__ = ["Multinomial", "NegativeBinomial", "Poisson"]

@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, Namespace, register_kl
+from .._core import Array, Namespace, clamp0, digamma, lgamma, register_kl
 from ._base import Distribution, positive
 from ._bregman import lgamma_bregman_rest
+from ._elementary import kl_div
 from ._multivariate_base import _event_size
 from ._scipy import scipy_name
-from ._special import clamp0, digamma, lgamma
-from ._stable import closed_form, kl_div
+from ._stable import closed_form
 
 __all__ = ["Dirichlet", "kl_concentrations", "lgamma_sized"]
 

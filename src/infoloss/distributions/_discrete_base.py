@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, Namespace
+from .._core import Array, Namespace, clamp0
 from ._base import Distribution
-from ._special import clamp0
-from ._stable import closed_form, expm1mx, kl_div
+from ._elementary import expm1mx, kl_div
+from ._stable import closed_form
 
 _TAIL = 1e-20
 """Mass left out on each side of the summation window (see the module docstring)."""

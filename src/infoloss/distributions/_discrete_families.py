@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._core import Array, Namespace, register_kl
+from .._core import Array, Namespace, clamp0, register_kl, xlogy
 from ._base import Distribution
 from ._counting import Multinomial, NegativeBinomial, Poisson
 from ._discrete_base import _inf_where, _kl_by_sum
-from ._special import clamp0, xlogy
 from ._trials import Bernoulli, Binomial, Geometric
 
 __all__ = ["Bernoulli", "Binomial", "Geometric", "Multinomial", "NegativeBinomial", "Poisson"]

@@ -1,4 +1,4 @@
-"""The Gamma families: Exponential, Gamma and Chi2 (special functions from `_special`)."""
+"""The Gamma families: Exponential, Gamma and Chi2 (special functions from `_core`)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, Namespace, known_false, register_kl
+from .._core import Array, Namespace, clamp0, digamma, known_false, lgamma, register_kl, xlogy
 from ._base import Distribution, positive
 from ._bregman import lgamma_bregman_rest
+from ._elementary import kl_div
 from ._scipy import require_loc_zero, scipy_name
-from ._special import clamp0, digamma, lgamma, xlogy
-from ._stable import closed_form, kl_div
+from ._stable import closed_form
 
 __all__ = ["Chi2", "Exponential", "Gamma"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, register_kl
+from .._core import Array, clamp0, inf_like, register_kl, trigamma
 from ._base import Distribution, LocationScale, positive
 from ._beta import (
     Beta,
@@ -15,6 +15,7 @@ from ._beta import (
     _minus_mean_log_gamma,
     _xlogx,
 )
+from ._elementary import expm1mx, kl_div, log_ratio
 from ._gamma import (
     Chi2,
     Exponential,
@@ -23,8 +24,7 @@ from ._gamma import (
 )
 from ._normal import scale_term, scale_textbook
 from ._scipy import require_loc_zero, scipy_name
-from ._special import clamp0, inf_like, trigamma
-from ._stable import closed_form, expm1mx, kl_div, log_ratio
+from ._stable import closed_form
 
 __all__ = ["Laplace", "LogNormal"]
 

@@ -11,15 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, register_kl
+from .._core import Array, clamp0, inf_like, lgamma, register_kl
 from ._base import LocationScale, Scale
 from ._bregman import lgamma_bregman
+from ._elementary import expm1mx, kl_div
 from ._normal import scale_kl
 from ._scipy import require_loc_zero, scipy_name
 from ._shape import EULER_GAMMA, Pareto, StudentT, Weibull, _masked
 from ._shape_kl import _kl_weibull_weibull
-from ._special import clamp0, inf_like, lgamma
-from ._stable import closed_form, expm1mx, kl_div
+from ._stable import closed_form
 
 __all__ = ["Cauchy", "Gumbel", "HalfNormal", "Logistic", "Rayleigh"]
 

@@ -12,14 +12,14 @@ from typing import Any, NoReturn
 import array_api_compat
 import numpy as np
 
-from .._core import Array, Namespace, register_kl
+from .._core import Array, Namespace, clamp0, register_kl
 from ._base import Distribution, positive, real
 from ._dirichlet import Dirichlet
+from ._elementary import kl_div
 from ._multivariate_base import _event_size, _solve_tril, lower_cholesky, trace_log_series
 from ._normal import scale_term
 from ._scipy import scipy_name
-from ._special import clamp0
-from ._stable import closed_form, kl_div
+from ._stable import closed_form
 
 __all__ = ["Dirichlet", "MultivariateNormal"]
 

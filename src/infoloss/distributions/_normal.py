@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, Namespace, register_kl
+from .._core import Array, Namespace, clamp0, register_kl
 from ._base import LocationScale
+from ._elementary import kl_div
 from ._scipy import scipy_name
-from ._special import clamp0
-from ._stable import closed_form, kl_div
+from ._stable import closed_form
 
 __all__ = ["Normal", "scale_kl", "scale_term", "scale_textbook"]
 

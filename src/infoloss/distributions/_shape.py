@@ -12,11 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, Namespace
+from .._core import Array, Namespace, digamma, i0e, lgamma
 from ._base import Distribution, positive, real
 from ._bregman import one_minus_bessel_ratio
 from ._scipy import require_loc_zero, scipy_name
-from ._special import digamma, i0e, lgamma
 
 __all__ = ["Pareto", "StudentT", "VonMises", "Weibull"]
 

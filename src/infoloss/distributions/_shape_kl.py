@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 
-from .._core import Array, register_kl
+from .._core import Array, clamp0, i0e, i1e, lgamma, register_kl
 from ._bregman import lgamma_bregman, log_i0_bregman
+from ._elementary import expm1mx, kl_div, log_ratio
 from ._shape import EULER_GAMMA, Pareto, VonMises, Weibull
-from ._special import clamp0, i0e, i1e, lgamma
-from ._stable import closed_form, expm1mx, kl_div, log_ratio
+from ._stable import closed_form
 
 __all__: list[str] = []
 

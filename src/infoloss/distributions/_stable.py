@@ -1,27 +1,21 @@
-"""Textbook-first closed-form KL divergences, and the cancellation-free pieces of their repair.
+"""Textbook-first closed-form KL divergences: `closed_form`, and the branch selection it uses.
 
 A KL divergence between two members of one exponential family is a Bregman divergence of its
 log-partition function: near ``p == q`` it is of second order in the parameter difference,
 while the textbook formulas add first-order terms of opposite signs, which in floating point
 lose every digit. `closed_form` evaluates the textbook formula (cheap) with the sum of the
 magnitudes of its terms, and recomputes only the elements where it cancelled (see `TAU`) with
-a stable formula, built from the pieces here:
+a stable formula, built from the cancellation-free pieces in `._elementary` (`log1pmx`,
+`expm1mx`, `kl_div`, `log_ratio`) and the Bregman divergences of ``log Γ`` and ``log I0`` in
+`._bregman` (the scale part of the Normal's KL, ``r - 1 - log r``, is in `._normal`).
 
-* `log1pmx` (``log(1 + x) - x``) and `expm1mx` (``exp(x) - 1 - x``), by series near 0;
-* `kl_div` (``x log(x/y) - x + y``, SciPy's name) from the difference ``y - x``;
-* `log_ratio` (``log(x/y)``) through ``log1p`` of the relative difference;
-
-and the Bregman divergences of ``log Γ`` and ``log I0`` in `._bregman` (the scale part of the
-Normal's KL, ``r - 1 - log r``, is in `._normal`). Each is a sum of
-non-negative terms, or a difference whose terms are at most a small factor larger than the
-result: relative errors of a few ulps, checked against mpmath at 50 digits in the tests. Only
-array-API operations are used, so they run on every backend and keep PyTorch's autograd, with
-finite gradients at ``p == q``: each branch gets safe inputs where it is not taken (the
-"double where"). Where a condition is mixed, NumPy and eager PyTorch on the CPU evaluate each
-branch on its own elements only (gathered by index, then scattered back, differentiably);
-other namespaces, and traced or accelerator arrays, evaluate both under a ``where``. Large
-NumPy batches (and PyTorch ones on the CPU without autograd) are evaluated in blocks that stay
-in the cache.
+Only array-API operations are used, so they run on every backend and keep PyTorch's autograd,
+with finite gradients at ``p == q``: each branch gets safe inputs where it is not taken (the
+"double where"). Where a condition is mixed (`select`), NumPy and eager PyTorch on the CPU
+evaluate each branch on its own elements only (gathered by index, then scattered back,
+differentiably); other namespaces, and traced or accelerator arrays, evaluate both under a
+``where``. Large NumPy batches (and PyTorch ones on the CPU without autograd) are evaluated in
+blocks that stay in the cache.
 """
 
 from __future__ import annotations
@@ -32,25 +26,15 @@ from collections.abc import Callable, Sequence
 import array_api_compat
 import numpy as np
 
-from .._core._array_api import Array, Namespace, eager_cpu_torch, known_false
+from .._core import Array, Namespace, eager_cpu_torch, known_false
 
 __all__ = [
     "TAU",
     "TAU_FLOAT32",
     "broadcast_all",
     "closed_form",
-    "expm1mx",
-    "kl_div",
-    "log1pmx",
-    "log1pmx_series",
-    "log_ratio",
     "select",
 ]
-
-_NEAR = 0.5  # |x| below which the series of log1pmx and expm1mx are summed
-_ATANH = [1.0 / (2 * k + 3) for k in range(17)]  # (atanh(z) - z) / z^3 as a series in z^2
-_EXP = [1.0 / math.factorial(n + 2) for n in range(16)]  # (exp(x) - 1 - x) / x^2, series in x
-_LOG_MAX = 700.0  # |log x - log y| up to which x / y neither overflows nor underflows
 
 # `closed_form` keeps the textbook value of an element where kl > TAU * size, `size` being the
 # sum of the magnitudes of its terms (and of the absolute error floors of the special functions
@@ -292,118 +276,3 @@ def closed_form(
     idx, shape = _indices(bad, xp), tuple(bad.shape)
     sub = [_gather(a, idx, shape, e, xp) for a, e in zip(params, ndims, strict=True)]
     return _scatter(kl, idx, _stable_pass(stable, sub, xp), xp)
-
-
-# ------------------------------------------------------------------------ elementary helpers
-def _horner(coeffs: Sequence[float], x: Array, xp: Namespace) -> Array:
-    """``Σ_k coeffs[k] x^k``, the tail left out where the largest ``|x|`` (when it can be read)
-    makes it negligible: terms below 2^-60 of the first, the coefficients falling."""
-    n = len(coeffs)
-    if _gatherable(x, xp) and array_api_compat.size(x):
-        top_ = xp.max(xp.abs(x))
-        top = float(top_.detach() if hasattr(top_, "detach") else top_)
-        if 0.0 <= top < 1.0:
-            n = next(
-                (k for k in range(1, n) if top**k * abs(coeffs[k]) < 2.0**-60 * abs(coeffs[0])),
-                n,
-            )
-    out = xp.zeros_like(x) + coeffs[n - 1]
-    for c in reversed(coeffs[: n - 1]):
-        out = out * x + c
-    return out
-
-
-def log1pmx_series(x: Array, xp: Namespace) -> Array:
-    """`log1pmx` for ``|x| < 1/2`` only: its series (see there)."""
-    z = x / (2.0 + x)
-    z2 = z * z
-    return -x * z + 2.0 * z2 * z * _horner(_ATANH, z2, xp)
-
-
-def log1pmx(x: Array, xp: Namespace) -> Array:
-    """``log(1 + x) - x`` (<= 0) for ``x >= -1`` (``-inf`` at -1); NaN below -1.
-
-    For ``|x| < 1/2``: with ``z = x / (2 + x)``, ``log(1 + x) = 2 atanh(z)`` and ``x - 2z = x z``,
-    so ``log1p(x) - x = -x z + 2 z^3 (1/3 + z^2/5 + ...)`` (``|z| <= 1/3``: 17 terms leave under
-    1e-18); the two terms never cancel by more than 6 %. Elsewhere ``log1p(x) - x`` directly,
-    at least a fifth of its larger term. Under 2 ulps from mpmath in the tests.
-    """
-
-    def series(x: Array) -> Array:
-        return log1pmx_series(x, xp)
-
-    def direct(x: Array) -> Array:
-        ok = x > -1.0
-        xs = xp.where(ok, x, xp.ones_like(x))
-        edge = xp.where(x == -1.0, xp.full_like(x, -math.inf), xp.full_like(x, math.nan))
-        return xp.where(ok, xp.log1p(xs) - xs, edge)
-
-    return select(xp.abs(x) < _NEAR, series, direct, (x,), [(0.0, 1.0)], xp)
-
-
-def expm1mx(x: Array, xp: Namespace) -> Array:
-    """``exp(x) - 1 - x`` (>= 0): ``x^2 Σ x^n / (n + 2)!`` for ``|x| < 1/2`` (16 terms: under
-    1e-19 relative), else ``expm1(x) - x`` (no cancellation there); +inf above 700."""
-
-    def series(x: Array) -> Array:
-        return x * x * _horner(_EXP, x, xp)
-
-    def direct(x: Array) -> Array:
-        big = x > _LOG_MAX
-        xs = xp.where(big, xp.zeros_like(x), x)
-        return xp.where(big, xp.full_like(x, math.inf), xp.expm1(xs) - xs)
-
-    return select(xp.abs(x) < _NEAR, series, direct, (x,), [(0.0, 1.0)], xp)
-
-
-def log_ratio(x: Array, y: Array, xp: Namespace, diff: Array | None = None) -> Array:
-    """``log(x / y)`` for ``x, y > 0``: ``log1p((x - y) / y)`` when ``|x - y| <= y / 2`` (the
-    difference is then exact; ``diff`` is ``x - y`` when the caller knows it better, e.g.
-    ``q - p`` for ``x = 1 - p``, ``y = 1 - q``), else ``log(x / y)``, or ``log x - log y``
-    where ``x / y`` would overflow or underflow. Within an ulp or two in every case."""
-    d = x - y if diff is None else diff
-    x, y, d = broadcast_all(x, y, d, xp=xp)
-
-    def close(x: Array, y: Array, d: Array) -> Array:
-        return xp.log1p(d / y)
-
-    def far(x: Array, y: Array, d: Array) -> Array:
-        diff = xp.log(x) - xp.log(y)
-        fits = xp.abs(diff) < _LOG_MAX
-        if known_false(xp.any(~fits), xp):
-            return xp.log(x / y)
-        one = xp.ones_like(x)
-        return xp.where(fits, xp.log(xp.where(fits, x, one) / xp.where(fits, y, one)), diff)
-
-    safe = [(1.0, 1.0), (1.0, 1.0), (0.0, 0.0)]
-    return select(xp.abs(d) <= 0.5 * y, close, far, (x, y, d), safe, xp)
-
-
-def kl_div(x: Array, y: Array, xp: Namespace, diff: Array | None = None) -> Array:
-    """``x log(x / y) - x + y`` (>= 0) for ``x, y >= 0``, as ``scipy.special.kl_div``.
-
-    ``diff`` is ``y - x`` when the caller knows it better than the subtraction ``y - x`` (e.g.
-    ``q - p`` for ``x = 1 - q``, ``y = 1 - p``). Where ``|y - x| < x / 2`` it is
-    ``-x log1pmx((y - x) / x)``: the difference enters only through ``(y - x) / x``, so the
-    result is relative-accurate however small it is. Elsewhere ``x log(x / y) + (y - x)``,
-    whose terms are at most a few times the result. ``x = 0`` gives ``y``; ``y = 0 < x``, +inf.
-    """
-    d = y - x if diff is None else diff
-    x, y, d = broadcast_all(x, y, d, xp=xp)
-
-    def close(x: Array, y: Array, d: Array) -> Array:
-        return x * (0.0 - log1pmx(d / x, xp))  # 0.0 - ...: +0.0 (not -0.0) at x == y
-
-    def far(x: Array, y: Array, d: Array) -> Array:  # also every NaN: `near` is False there
-        zero = xp.zeros_like(x)
-        both = (x > 0) & (y > 0)
-        one = xp.ones_like(x)
-        out = xp.where(both, x, zero) * log_ratio(
-            xp.where(both, x, one), xp.where(both, y, one), xp
-        )
-        out = xp.where((x > 0) & (y <= 0), xp.full_like(x, math.inf), out + d)
-        out = xp.where(x > 0, out, y)  # 0 log 0 = 0: the limit is y
-        return xp.where(xp.isnan(x) | xp.isnan(y), xp.full_like(out, math.nan), out)
-
-    near = (x > 0) & (xp.abs(d) < _NEAR * x)
-    return select(near, close, far, (x, y, d), [(1.0, 1.0), (1.0, 1.0), (0.0, 0.0)], xp)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core import Array, register_kl
+from .._core import Array, clamp0, digamma, lgamma, register_kl, xlogy
 from ._base import nonnegative_integer, open_unit_interval, unit_interval
 from ._bregman import lgamma_bregman
 from ._discrete_base import (
@@ -22,9 +22,8 @@ from ._discrete_base import (
     _kl_geom_terms,
     _masked,
 )
+from ._elementary import log_ratio
 from ._scipy import require_loc_zero, scipy_name
-from ._special import clamp0, digamma, lgamma, xlogy
-from ._stable import log_ratio
 
 __all__ = ["Bernoulli", "Binomial", "Geometric"]
 

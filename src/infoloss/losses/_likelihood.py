@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._core import as_float, log_base, namespace
+from .._core import as_float, lgamma, log_base, namespace, xlogy
 from .._core import softplus as _softplus
-from ..distributions._special import lgamma, xlogy
 from ._common import (
     _broadcast,
     _check_reduction,
