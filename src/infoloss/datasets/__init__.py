@@ -3,7 +3,7 @@
 Holds the bracket probabilities (`EQUAL`, `FAT_TAILED`) and the bundled data drawn from them
 (``income_equal.csv``, ``income_fat.csv``: one column ``bracket``, 1 = poorest ... 10 =
 richest, one row per person), which `make_income` regenerates from a fixed seed. Imports NumPy
-only.
+only: no other part of infoloss.
 """
 
 from __future__ import annotations
