@@ -9,10 +9,11 @@ import pytest
 
 import infoloss
 
-# the discrete core's names (issue 2) and the parametric ones (issue 3)
+# the discrete core's names (issue 2), the parametric ones (issue 3), the warnings (issue 12)
 SPEC_NAMES = [
     "Bernoulli",
     "Beta",
+    "BiasWarning",
     "Binomial",
     "Categorical",
     "Cauchy",
@@ -21,12 +22,15 @@ SPEC_NAMES = [
     "Dirichlet",
     "Distribution",
     "Estimate",
+    "EstimateWarning",
     "Exponential",
     "Gamma",
     "Geometric",
     "Gumbel",
     "HalfNormal",
+    "HeavyTailWarning",
     "InfiniteEstimateWarning",
+    "InfolossWarning",
     "Laplace",
     "LogNormal",
     "Logistic",
@@ -41,6 +45,7 @@ SPEC_NAMES = [
     "Rayleigh",
     "Samples",
     "StudentT",
+    "UndersampledWarning",
     "Uniform",
     "VonMises",
     "Weibull",
@@ -60,6 +65,21 @@ FUNCTIONS = ["cross_entropy", "entropy", "js_distance", "js_divergence", "kl_div
 def test_all_is_sorted_and_exactly_the_spec_names() -> None:
     assert list(infoloss.__all__) == sorted(infoloss.__all__)
     assert list(infoloss.__all__) == SPEC_NAMES
+
+
+def test_every_warning_subclasses_the_library_base() -> None:
+    """One filter reaches all of them: ``simplefilter("error", infoloss.InfolossWarning)``."""
+    warnings = [getattr(infoloss, n) for n in infoloss.__all__ if n.endswith("Warning")]
+    assert len(warnings) == 6
+    for w in warnings:
+        assert issubclass(w, infoloss.InfolossWarning), w
+    estimate_warnings = [
+        w for w in warnings if w.__name__ not in ("InfolossWarning", "EstimateWarning")
+    ]
+    for w in estimate_warnings:
+        assert issubclass(w, infoloss.EstimateWarning), w
+    # an infinite estimate stays a RuntimeWarning for code that filtered it as one
+    assert issubclass(infoloss.InfiniteEstimateWarning, RuntimeWarning)
 
 
 def test_version_is_a_string_outside_all() -> None:

@@ -9,9 +9,19 @@ array-API library.
 from __future__ import annotations
 
 from . import losses as losses  # the submodule infoloss.losses
-from ._core import Estimate, kl_pairs, register_kl
+from ._core import (
+    BiasWarning,
+    Estimate,
+    EstimateWarning,
+    HeavyTailWarning,
+    InfiniteEstimateWarning,
+    InfolossWarning,
+    UndersampledWarning,
+    kl_pairs,
+    register_kl,
+)
 from ._measures import cross_entropy, entropy, js_distance, js_divergence, kl_divergence
-from .data import Counts, InfiniteEstimateWarning, Samples, nll
+from .data import Counts, Samples, nll
 from .discrete import Categorical
 from .distributions import (
     Bernoulli,
@@ -50,6 +60,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Bernoulli",
     "Beta",
+    "BiasWarning",
     "Binomial",
     "Categorical",
     "Cauchy",
@@ -58,12 +69,15 @@ __all__ = [
     "Dirichlet",
     "Distribution",
     "Estimate",
+    "EstimateWarning",
     "Exponential",
     "Gamma",
     "Geometric",
     "Gumbel",
     "HalfNormal",
+    "HeavyTailWarning",
     "InfiniteEstimateWarning",
+    "InfolossWarning",
     "Laplace",
     "LogNormal",
     "Logistic",
@@ -78,6 +92,7 @@ __all__ = [
     "Rayleigh",
     "Samples",
     "StudentT",
+    "UndersampledWarning",
     "Uniform",
     "VonMises",
     "Weibull",

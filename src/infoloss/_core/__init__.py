@@ -1,5 +1,5 @@
 """The core every room builds on: array-API helpers, special functions, validation, the registries,
-`Estimate`.
+`Estimate`, the warnings.
 
 Imports NumPy, SciPy and array-api-compat only: no other part of infoloss.
 """
@@ -72,6 +72,14 @@ from ._validation import (
     sum_tolerance,
     unravel,
 )
+from ._warnings import (
+    BiasWarning,
+    EstimateWarning,
+    HeavyTailWarning,
+    InfiniteEstimateWarning,
+    InfolossWarning,
+    UndersampledWarning,
+)
 
 __all__ = [
     "FORMULAS",
@@ -81,10 +89,16 @@ __all__ = [
     "ROUTES",
     "TRACER_ERRORS",
     "Array",
+    "BiasWarning",
     "Estimate",
+    "EstimateWarning",
+    "HeavyTailWarning",
+    "InfiniteEstimateWarning",
+    "InfolossWarning",
     "Namespace",
     "Options",
     "Registry",
+    "UndersampledWarning",
     "as_float",
     "betaln",
     "check_log_probs",

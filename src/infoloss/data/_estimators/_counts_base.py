@@ -13,6 +13,8 @@ from typing import Any, TypeAlias
 import numpy as np
 from scipy import special
 
+from ..._core import InfiniteEstimateWarning
+
 __all__ = ["NAN", "InfiniteEstimateWarning", "Result", "Vector"]
 
 
@@ -22,10 +24,6 @@ NAN = (float("nan"), float("nan"))
 
 # An estimator minus the plug-in, for each multiset of counts of a `_Deletions`.
 Correction: TypeAlias = Callable[["_Deletions"], Vector]
-
-
-class InfiniteEstimateWarning(RuntimeWarning):
-    """A plug-in estimate is +inf because a category seen in P has zero count in Q."""
 
 
 def _nan_in(fn: Callable[..., Result]) -> Callable[..., Result]:
