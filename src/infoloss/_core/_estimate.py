@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from ._array_api import Array
 
 __all__ = ["Estimate"]
 
+# NumPy ufuncs that act on an estimate as the affine maps ``v + c``, ``v - c``, ``c - v``,
+# ``c * v``, ``v / c`` and ``-v``: their standard error follows exactly.
+_AFFINE_UFUNCS = {"add", "subtract", "multiply", "true_divide", "divide", "negative", "positive"}
+
 
 class Estimate:
     """A Monte Carlo (or other statistical) estimate of an information measure.
 
-    Converts with ``float()`` (when it holds one value) and ``np.asarray``; ``.value`` is the
-    estimate in the inputs' array library, ``.stderr`` its standard error (same shape),
-    ``.method`` the route taken and ``.n`` the number of draws.
+    ``.value`` is the estimate, in the inputs' array library (a torch value keeps its autograd
+    graph), ``.stderr`` its standard error (same shape), ``.method`` the route taken and ``.n``
+    the number of draws. ``.interval(confidence)`` gives a confidence interval.
+
+    An estimate can stand where its value would: ``float(est)``, ``np.asarray(est)``,
+    ``f"{est:.3f}"``, ``round(est, 3)`` and comparisons (``est < 0.1``) use ``.value``;
+    ``est.backward()`` runs autograd through a torch value. Adding or subtracting a constant,
+    multiplying or dividing by one, and negating give an `Estimate` again, with the standard
+    error carried exactly (``(est + c).stderr == est.stderr``, ``(c * est).stderr == |c|
+    est.stderr``), so ``loss = ce + 0.1 * penalty; loss.backward()`` works. Combining two
+    estimates (``a + b``, ``a * b``) is refused with a `TypeError`: their standard errors would
+    need their correlation, which is not known (``H(P, Q)`` and ``H(P)`` from one sample are
+    correlated); write ``a.value + b.value`` for the number. Other functions of an estimate
+    (``np.log(est)``, ``est ** 2``) see only its value, like any array.
 
     Examples
     --------
@@ -27,9 +44,15 @@ class Estimate:
     True
     >>> est.method
     'mc'
+    >>> bits = est / np.log(2)  # nats to bits: the standard error follows
+    >>> bool(abs(float(bits.stderr) - float(est.stderr) / np.log(2)) < 1e-15)
+    True
+    >>> bool(est > 0), round(est, 1)
+    (True, 0.4)
     """
 
     __slots__ = ("method", "n", "stderr", "value")
+    __array_ufunc__: Any  # defined below: NumPy defers ``array + est`` to `__radd__`
 
     def __init__(self, value: Array, stderr: Array, method: str, n: int) -> None:
         self.value, self.stderr, self.method, self.n = value, stderr, method, n
@@ -43,12 +66,18 @@ class Estimate:
             return format(float(self), spec)
         return format(str(self), spec)
 
+    def __round__(self, ndigits: int | None = None) -> float | int:
+        """``round(est, k)``: the value (one value only) rounded like a float."""
+        return round(float(self), ndigits)
+
     def interval(self, confidence: float = 0.95) -> tuple[Array, Array]:
         """A two-sided confidence interval ``(low, high)``, by the normal approximation.
 
         ``value ± z * stderr`` with ``z`` the standard normal quantile of
         ``(1 + confidence) / 2`` (1.96 for 95%): the estimators' sampling distributions are
-        asymptotically normal; for small samples read it as a rough guide.
+        asymptotically normal; for small samples read it as a rough guide. An infinite
+        estimate (a category of P that Q's data never show) gives the point ``(inf, inf)``; a
+        NaN value or standard error (NaN data, one draw) gives ``(nan, nan)``.
 
         Examples
         --------
@@ -58,14 +87,121 @@ class Estimate:
         >>> bool(low < float(entropy(Normal(0, 1))) < high)
         True
         """
-        if not (isinstance(confidence, float | int) and 0 < confidence < 1):
+        given: Any = confidence  # checked as the user gave it
+        ok = isinstance(given, numbers.Real) and not isinstance(given, bool)
+        if not (ok and 0 < float(given) < 1):
             msg = f"`confidence` must be a number in (0, 1); found {confidence!r}"
             raise ValueError(msg)
         from scipy.special import ndtri
 
-        z = float(ndtri(0.5 + confidence / 2))
-        return self.value - z * self.stderr, self.value + z * self.stderr
+        z = float(ndtri(0.5 + float(confidence) / 2))
+        value, se = self.value, self.stderr
+        if array_api_compat.is_array_api_obj(value):
+            xp = array_api_compat.array_namespace(value)
+            # at an infinite value the interval is the point: inf - z*inf would be NaN
+            se = xp.where(xp.isinf(value), xp.zeros_like(value), xp.asarray(se))
+            return value - z * se, value + z * se
+        if value in (np.inf, -np.inf):
+            return value, value
+        return value - z * se, value + z * se
 
+    def backward(self, *args: Any, **kwargs: Any) -> None:
+        """Autograd through the value (PyTorch): ``est.backward()`` is ``est.value.backward()``."""
+        if not hasattr(self.value, "backward"):
+            msg = (
+                "`backward` needs a value with autograd (a torch tensor); this estimate's value "
+                f"is a {type(self.value).__module__}.{type(self.value).__name__}: give the data "
+                "and the model as torch tensors"
+            )
+            raise TypeError(msg)
+        self.value.backward(*args, **kwargs)
+
+    # ------------------------------------------------------------- affine arithmetic
+    def _constant(self, other: Any, op: str) -> Any:
+        if isinstance(other, Estimate):
+            msg = (
+                f"cannot {op} two Estimates: the standard error of the result needs their "
+                "correlation, which is not known (estimates from the same data are correlated); "
+                "write `a.value` and `b.value` for the numbers and combine the stderrs yourself"
+            )
+            raise TypeError(msg)
+        if isinstance(other, numbers.Number) or array_api_compat.is_array_api_obj(other):
+            return other
+        return None
+
+    def _new(self, value: Any, stderr: Any) -> Estimate:
+        return Estimate(value, stderr, self.method, self.n)
+
+    def __add__(self, other: Any) -> Estimate:
+        c = self._constant(other, "add")
+        if c is None:
+            return NotImplemented
+        return self._new(self.value + c, self.stderr + 0 * c)
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Any) -> Estimate:
+        c = self._constant(other, "subtract")
+        if c is None:
+            return NotImplemented
+        return self._new(self.value - c, self.stderr + 0 * c)
+
+    def __rsub__(self, other: Any) -> Estimate:
+        c = self._constant(other, "subtract")
+        if c is None:
+            return NotImplemented
+        return self._new(c - self.value, self.stderr + 0 * c)
+
+    def __mul__(self, other: Any) -> Estimate:
+        c = self._constant(other, "multiply")
+        if c is None:
+            return NotImplemented
+        return self._new(self.value * c, self.stderr * abs(c))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Estimate:
+        c = self._constant(other, "divide")
+        if c is None:
+            return NotImplemented
+        return self._new(self.value / c, self.stderr / abs(c))
+
+    def __rtruediv__(self, other: Any) -> Any:
+        self._constant(other, "divide")
+        return NotImplemented if not isinstance(other, numbers.Number) else other / self.value
+
+    def __neg__(self) -> Estimate:
+        return self._new(-self.value, self.stderr)
+
+    def __pos__(self) -> Estimate:
+        return self
+
+    def __pow__(self, other: Any) -> Any:
+        self._constant(other, "raise to a power")
+        return self.value**other
+
+    # ---------------------------------------------------------------- comparisons
+    def __lt__(self, other: Any) -> Any:
+        return self.value < _value(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.value <= _value(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.value > _value(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.value >= _value(other)
+
+    def __eq__(self, other: object) -> Any:
+        return self.value == _value(other)
+
+    def __ne__(self, other: object) -> Any:
+        return self.value != _value(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------- NumPy
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray[Any, Any]:
         return np.asarray(_plain(self.value), dtype=dtype)
 
@@ -75,6 +211,36 @@ class Estimate:
         else:
             body = f"shape {tuple(self.value.shape)}"
         return f"Estimate({body}, method={self.method!r}, n={self.n})"
+
+
+def _array_ufunc(self: Estimate, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    """``array + est`` and ``np.negative(est)`` stay estimates; other ufuncs see the value."""
+    if method == "__call__" and ufunc.__name__ in _AFFINE_UFUNCS and not kwargs:
+        if len(inputs) == 1:
+            return -self if ufunc.__name__ == "negative" else self
+        a, b = inputs
+        name = ufunc.__name__
+        if b is self:  # the estimate on the right: c + v, c - v, c * v
+            if name == "add":
+                return self.__radd__(a)
+            if name == "subtract":
+                return self.__rsub__(a)
+            if name == "multiply":
+                return self.__rmul__(a)
+        else:
+            op = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__"}.get(
+                name, "__truediv__"
+            )
+            return getattr(self, op)(b)
+    plain = [np.asarray(x) if isinstance(x, Estimate) else x for x in inputs]
+    return getattr(ufunc, method)(*plain, **kwargs)
+
+
+Estimate.__array_ufunc__ = _array_ufunc
+
+
+def _value(x: Any) -> Any:
+    return x.value if isinstance(x, Estimate) else x
 
 
 def _plain(v: Any) -> Any:
