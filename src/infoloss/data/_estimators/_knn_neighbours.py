@@ -3,7 +3,9 @@
 A search structure on a sample (a kd-tree; a sorted array in 1-D), the sample put in its order,
 and the d·log-distances of query points to their neighbours of ranks 1..K with the neighbours'
 indices. Repeated values (a zero distance at a used rank, which would put log 0 into an
-estimate) are refused here with a hint on how to break the ties.
+estimate) are refused here, by one rule for every sample, with a hint on how to break the ties.
+Samples are rescaled by a power of two (exactly) before any search, so that squared distances
+neither overflow nor underflow whatever the data's units.
 """
 
 from __future__ import annotations
@@ -20,9 +22,47 @@ __all__ = ["FloatArray", "IntArray"]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 _HINT = (
-    "if the data are discrete use Samples(x, discrete=True); otherwise add noise below the "
-    "data's resolution (e.g. x + 1e-9 * scale * rng.standard_normal(x.shape))"
+    "values repeated this often are usually recorded to a grid (e.g. rounded to 0.1), and such "
+    "data are discrete, or need dequantising, for a kNN estimator: treat them as categories "
+    "(Samples(x, discrete=True)) or add noise within the recording resolution (e.g. "
+    "x + rng.uniform(-0.05, 0.05, x.shape) for values rounded to 0.1)"
 )
+
+
+def _rescaled(*xs: FloatArray | None) -> tuple[list[FloatArray | None], int]:
+    """The samples times 2^-e, with e the binary exponent of their largest |value|, and e.
+
+    Multiplying by a power of two is exact, so every distance is the original one times 2^-e
+    and d·log-distances shift by exactly -d·e·log 2; with values of order 1 the squared
+    distances of the search neither overflow (data of order 1e160) nor underflow (1e-160).
+    """
+    big = max((float(np.max(np.abs(x))) for x in xs if x is not None and x.size), default=0.0)
+    e = int(np.frexp(big)[1]) if big > 0 else 0
+    return [None if x is None else np.ldexp(x, -e) for x in xs], e
+
+
+def _check_ties(x: FloatArray, lowest: int, name: str, whose: str = "") -> None:
+    """Refuse a sample in which some value occurs more than `lowest` times.
+
+    Such a point is at distance 0 from its `lowest`-th nearest other point, so log 0 would
+    enter a kNN estimate (self distances) or the neighbour balls would be degenerate (the
+    same value seen from another sample, or pooled). The same rule serves `p`, `q` and the
+    pooled draws of JS (`whose` then names them); it counts exact repeats by sorting.
+    """
+    if x.shape[0] <= lowest:
+        return
+    s = x[np.lexsort(x.T[::-1])]
+    starts = np.flatnonzero(np.concatenate([[True], np.any(s[1:] != s[:-1], axis=1)]))
+    sizes = np.diff(np.append(starts, x.shape[0]))
+    n_tied = int(sizes[sizes > lowest].sum())
+    if n_tied:
+        who = whose or f"`{name}` has"
+        msg = (
+            f"{who} {n_tied} points at distance 0 from their {_ordinal(lowest)} "
+            f"nearest other point of `{name}` (values repeated more than {lowest} times, "
+            f"{int(sizes.max())} at most), so log 0 would enter the kNN estimate; {_HINT}"
+        )
+        raise ValueError(msg)
 
 
 class _Sorted1D:

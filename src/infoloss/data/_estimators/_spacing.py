@@ -69,12 +69,15 @@ def _make(method: str) -> Callable[[FloatArray, int | None, Any], tuple[float, f
         if np.isnan(s[-1]):  # np.sort puts NaN last
             return math.nan, math.nan
         m = _window(s.size, k)
+        # by a power of two (exact): SciPy's Correa sums squares, which overflow at 1e160
+        e = int(np.frexp(max(abs(s[0]), abs(s[-1])))[1])
+        s = np.ldexp(s, -e)
         terms = _log_spacings(s, m)
         value = float(
             scipy.stats.differential_entropy(s, window_length=m, method=method.replace("_", " "))
         )
         stderr = float(np.std(terms, ddof=1) / math.sqrt(s.size))
-        return value, stderr
+        return value + e * math.log(2.0), stderr
 
     estimate.__name__ = f"_entropy_{method}"
     estimate.__doc__ = f"""{method.replace("_", " ").title()} spacing estimate of H in nats.
