@@ -78,7 +78,8 @@ def test_two_sample_nan_propagates(table: dict) -> None:
     assert all(math.isnan(v) for v in C.cross_entropy_model(np.array([1.0]), np.array([np.nan])))
 
 
-@pytest.mark.parametrize("method", list(C.ENTROPY))
+# dp and pym are +inf, with a warning, when no category is seen twice (tests/test_alphabet.py)
+@pytest.mark.parametrize("method", [m for m in C.ENTROPY if m not in ("dp", "pym")])
 def test_entropy_returns_python_floats_in_range(method: str) -> None:
     for c in HAND:
         h, se = C.ENTROPY[method](c)
@@ -113,6 +114,9 @@ def _naive_jackknife_se(fn, c: np.ndarray) -> float:
     return float(np.sqrt((x.size - 1) / x.size * np.sum((loo - loo.mean()) ** 2)))
 
 
+NOT_JACKKNIFED = ("nsb", "dp", "pym", "chao_wang_jost")
+
+
 def _floor(c: np.ndarray) -> float:
     """Second-order variance (K_obs − 1) / (2 n²) of the plug-in at a uniform p."""
     return (np.count_nonzero(c) - 1) / (2 * c.sum() ** 2)
@@ -122,10 +126,9 @@ def _floor(c: np.ndarray) -> float:
 @pytest.mark.parametrize("c", [*HAND, np.array([1.0, 2, 2, 3, 0, 8, 1, 1, 5, 13])])
 def test_stderr_is_the_estimators_own_delete_one_jackknife(method: str, c: np.ndarray) -> None:
     """Each estimator's stderr is the jackknife of itself, not of the plug-in (review M2),
-    floored at (1 − λ)⁴ (K_obs − 1)/(2n²) (λ: James–Stein's shrinkage, 0 for the others)."""
+    floored at (K_obs − 1)/(2n²) (James–Stein's too, whatever its shrinkage: issue 12)."""
     fn = C.ENTROPY[method]
-    shrink = 1 - C._james_stein_lambda(c) if method == "james_stein" else 1.0
-    expected = np.sqrt(max(_naive_jackknife_se(fn, c) ** 2, shrink**4 * _floor(c)))
+    expected = np.sqrt(max(_naive_jackknife_se(fn, c) ** 2, _floor(c)))
     assert fn(c)[1] == pytest.approx(expected, rel=1e-9, abs=1e-13)
 
 
@@ -144,15 +147,13 @@ def test_grassberger_stderr_is_smooth_jackknife_plus_parity_variance(c: np.ndarr
     assert C.ENTROPY["grassberger"](c)[1] == pytest.approx(expected, rel=1e-9)
 
 
-@pytest.mark.parametrize("method", [m for m in C.ENTROPY if m != "nsb"])
+# posterior sds (nsb, dp, pym) and the bootstrap (chao_wang_jost): tests/test_alphabet.py
+@pytest.mark.parametrize("method", [m for m in C.ENTROPY if m not in NOT_JACKKNIFED])
 def test_stderr_is_never_zero_for_uniform_counts_and_nan_for_one_draw(method: str) -> None:
     """Review L4: all-equal counts made the jackknife (and the delta method) report 0."""
     for c in (np.array([1.0, 1, 1, 1, 1]), np.array([4.0, 4, 4, 0])):
         se = C.ENTROPY[method](c)[1]
-        if method == "james_stein":  # λ = 1: the estimate is log K for every nearby sample
-            assert se >= 0
-        else:
-            assert se >= np.sqrt(_floor(c)) > 0
+        assert se >= np.sqrt(_floor(c)) > 0
     if method != "jackknife":  # the jackknife estimator itself needs n >= 2
         assert math.isnan(C.ENTROPY[method](np.array([0.0, 1.0, 0.0]))[1])
 
@@ -467,15 +468,21 @@ def test_bias_corrected_stderrs_are_calibrated_when_moderately_sampled() -> None
 def test_two_sample_stderr_is_not_zero_for_identical_uniform_counts(table: dict) -> None:
     """p̂ = q̂ = uniform zeroes the first-order variance; the floor is the χ² one, checked
     against the SD of 400 seeded draws under P = Q = uniform(10), n = m = 1000 (SD known to
-    ~4%; the floor is a second-order approximation, hence 0.7–1.3)."""
+    ~4%; the floor is a second-order approximation, hence 0.7–1.3). JS estimators other than
+    the plug-in are held to [0, log 2] (Miller–Madow clipped at 0 in ~60% of these draws, NSB
+    shrunk towards 0), so their spread is smaller than the unclipped one the floor describes:
+    for them the floor need only not understate it (>= 0.7) nor overstate it by 2x."""
     c = np.full(10, 100.0)
     rng = np.random.default_rng(11)
     cps = rng.multinomial(1000, np.full(10, 0.1), size=400).astype(float)
     cqs = rng.multinomial(1000, np.full(10, 0.1), size=400).astype(float)
     for name, fn in table.items():
-        sd = np.std([fn(a, b, 0.0)[0] for a, b in zip(cps, cqs, strict=True)], ddof=1)
+        draws = 100 if name == "nsb" else 400  # NSB's JS is slow; its SD is known to ~7%
+        pairs = zip(cps[:draws], cqs[:draws], strict=True)
+        sd = np.std([fn(a, b, 0.0)[0] for a, b in pairs], ddof=1)
         floor = fn(c, c, 0.0)[1]
-        assert 0.7 < floor / sd < 1.3, (name, floor, sd)
+        high = 2.0 if table is C.JS and name != "plugin" else 1.3
+        assert 0.7 < floor / sd < high, (name, floor, sd)
 
 
 # ------------------------------------------------------------------ two-sample: closed forms
@@ -676,10 +683,11 @@ def test_miller_madow_reduces_bias_of_kl_ce_js() -> None:
     cqs = rng.multinomial(300, q, size=3000).astype(float)
     assert (cqs > 0).all()  # no infinities in this regime
     for key, table in tables.items():
-        errs = {
+        errs = {  # the first-order corrections against the plug-in (NSB's JS is Bayesian)
             meth: np.mean([table[meth](a, b, 0.0)[0] for a, b in zip(cps, cqs, strict=True)])
             - truth[key]
-            for meth in table
+            for meth in ("plugin", "miller_madow", "zhang_grabchak")
+            if meth in table
         }
         assert abs(errs["miller_madow"]) < 0.5 * abs(errs["plugin"]), (key, errs)
         if "zhang_grabchak" in errs:
@@ -787,3 +795,14 @@ def test_kl_model_stderr_matches_spread() -> None:
             out = np.array([C.kl_model(c, log_q, entropy_method=method) for c in draws])
         ratio = out[:, 1].mean() / out[:, 0].std(ddof=1)
         assert 0.7 < ratio < 1.4, (method, ratio)
+
+
+def test_james_stein_stderr_does_not_collapse_when_the_shrinkage_is_one() -> None:
+    """Issue 12: with λ = 1 the estimate is log K for every deletion, and the stderr was the
+    jackknife's 2e-15. The truth is anywhere the data cannot tell from uniform: the floor
+    sqrt((K_obs − 1)/(2n²)) of the plug-in at a uniform distribution (Harris 1975)."""
+    c = np.array([3.0, 2, 2, 3, 2, 3, 0, 2])
+    assert C._james_stein_lambda(c) == 1.0
+    value, se = C.ENTROPY["james_stein"](c)
+    assert value == pytest.approx(np.log(c.size), rel=1e-14)
+    assert se == pytest.approx(np.sqrt(6 / (2 * 17.0**2)), rel=1e-12)

@@ -180,6 +180,7 @@ def test_base2_is_nats_over_log2(method) -> None:
     assert float(bits.stderr) == pytest.approx(float(nats.stderr) / math.log(2), rel=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore::infoloss.UndersampledWarning")  # 4 draws, 2 singletons
 def test_every_input_kind_gives_the_same_plugin_entropy() -> None:
     import array_api_strict as xps
     import pandas as pd
@@ -429,7 +430,7 @@ def test_knn_kl_is_scale_invariant() -> None:
 
 # ---------------------------------------------------------------------------- Estimate
 def test_estimate_formats_like_a_float() -> None:
-    est = entropy(Counts([1, 3]), method="plugin")
+    est = entropy(Counts([10, 30]), method="plugin")
     assert f"{est:.4f}" == f"{float(est):.4f}"
 
 

@@ -8,14 +8,16 @@ estimators of `_estimators._knn`. Every estimator returns ``(value, stderr)`` in
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
 
-from .._core import MEASURE_NAMES, Namespace
+from .._core import MEASURE_NAMES, Namespace, UndersampledWarning
+from ._alphabet_bins import binned_counts
 from ._estimators import _counts, _knn
 from ._estimators._common import choose
-from ._samples import Counts, Samples, align_counts, binned_counts, category_key, has_missing
+from ._samples import Counts, Samples, align_counts, category_key, has_missing
 
 __all__ = ["is_data"]
 
@@ -81,12 +83,16 @@ def entropy_estimate(
     if isinstance(D, Counts) or D.discrete:
         if k is not None:
             refuse("k", k, "it is the number of neighbours of continuous draws")
-        table, default = _table(_counts, "entropy", "counts")
-        name = method or default
+        table, _ = _table(_counts, "entropy", "counts")
         if isinstance(D, Samples) and _has_nan(D):
-            return math.nan, math.nan, name
-        counts = D.counts if isinstance(D, Counts) else D.counts()[1]
+            return math.nan, math.nan, method or _counts.DEFAULT_ENTROPY
+        counts, known = alphabet_counts(D)
+        name = method or _counts.default_entropy(counts, known=known)
         v, se = choose(name, table, "entropy from counts or discrete samples")(counts)
+        message = _counts.undersampled(counts, known=known)
+        if message is not None:
+            level = _counts.user_stacklevel()
+            warnings.warn(f"entropy ({name}): {message}", UndersampledWarning, stacklevel=level)
         return float(v), float(se), name
     table, default = _table(_knn, "entropy", "continuous samples")
     name = method or default
@@ -100,6 +106,24 @@ def entropy_estimate(
 
 def _has_nan(s: Samples) -> bool:
     return has_missing(s._np)
+
+
+def alphabet_counts(D: Samples | Counts) -> tuple[np.ndarray[Any, Any], bool]:
+    """The counts over the alphabet (declared unseen categories as zero cells) and whether
+    the alphabet is known: declared by `categories`, `support` or bins, or by zero cells
+    listed in `Counts`. Unknown: the observed categories only."""
+    if isinstance(D, Counts):
+        known = D.support is not None or bool((D.counts == 0).any())
+        return _padded(D.counts, D.support), known
+    counts = D.counts()[1]
+    known = D.bins is not None or D.categories is not None or D.support is not None
+    return _padded(counts, D.support), known
+
+
+def _padded(c: np.ndarray[Any, Any], support: int | None) -> np.ndarray[Any, Any]:
+    if support is None or support <= c.shape[0]:
+        return c
+    return np.concatenate([c, np.zeros(support - c.shape[0])])
 
 
 # ---------------------------------------------------------------------------- two data sets
@@ -121,11 +145,20 @@ def _aligned_counts(
         if _has_nan(P) or _has_nan(Q):
             nan = np.full(1, np.nan)
             return nan, nan
-        _, (cp, cq) = align_counts((P, Q))
-        return cp, cq
+        if P.categories is None and Q.categories is None:
+            _, (cp, cq) = align_counts((P, Q))
+            return _floor(cp, cq, P, Q)
     cats_p, cp = categories_and_counts(P)
     cats_q, cq = categories_and_counts(Q)
-    return _align_by_name(cats_p, cp, cats_q, cq)
+    return _floor(*_align_by_name(cats_p, cp, cats_q, cq), P, Q)
+
+
+def _floor(
+    cp: np.ndarray[Any, Any], cq: np.ndarray[Any, Any], P: Samples | Counts, Q: Samples | Counts
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """A declared support size is the floor of the aligned alphabet: unseen cells are zeros."""
+    support = max(D.support or 0 for D in (P, Q))
+    return _padded(cp, support), _padded(cq, support)
 
 
 def _same_bins(a: Any, b: Any) -> bool:
@@ -199,6 +232,25 @@ def indices_against(
     return (full, cq) if cats_p is not None else (cp, full)
 
 
+def _warn_undersampled_js(
+    P: Samples | Counts, Q: Samples | Counts, cp: Any, cq: Any, name: str
+) -> None:
+    """JS from undersampled counts: each side's prior (NSB) or correction (Miller–Madow)
+    spreads over categories only the other side shows, and the estimate falls short (NSB on
+    disjoint supports, K = 1000, n = m = 50 ... 1000: bias -0.12 ... -0.65, coverage 0)."""
+    known = all(alphabet_counts(D)[1] for D in (P, Q))
+    for side, c in (("p", cp), ("q", cq)):
+        message = _counts.undersampled(c, known=known)
+        if message is not None:
+            message = message.replace("cover the entropy", "cover the JS divergence")
+            warnings.warn(
+                f"JS divergence ({name}), in `{side}`: {message}",
+                UndersampledWarning,
+                stacklevel=_counts.user_stacklevel(),
+            )
+            return
+
+
 def two_data(
     measure: str,
     P: Samples | Counts,
@@ -227,6 +279,8 @@ def two_data(
             v, se = entropy.get(name, entropy["zhang"])(cp)  # H(P, P) = H(P)
             return float(v), float(se), name
         v, se = fn(cp, cq, float(pseudocount))
+        if measure == "js_divergence":
+            _warn_undersampled_js(P, Q, cp, cq, name)
         return float(v), float(se), name
     if is_discrete(P) or is_discrete(Q):
         kinds = " and ".join(

@@ -14,68 +14,30 @@ import array_api_compat
 import numpy as np
 
 from .._core import Namespace
+from ._alphabet import (
+    _from_sequence,
+    _unique,
+    category_key,
+    check_support,
+    declared_categories,
+    has_missing,
+    is_missing,
+    pandas_index,
+    to_numpy,
+)
+from ._alphabet_bins import GRID, binned_counts, check_cells, declared_kind
+from ._alphabet_bins import _binned_counts as _binned_counts
 
-__all__ = ["Counts", "Samples", "align_counts", "binned_counts", "shared_edges"]
-
-
-def to_numpy(x: Any, name: str = "x") -> np.ndarray[Any, Any]:
-    """Any array library's array (or a list, or a pandas Series) as a NumPy array.
-
-    A flat list mixing kinds of values (numbers and strings, say) becomes an object array, so
-    that 1 and "1" stay different categories.
-    """
-    if hasattr(x, "detach"):  # torch: leave autograd and the device
-        x = x.detach().cpu()
-    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):  # pandas
-        x = x.to_numpy()
-    if isinstance(x, list | tuple):
-        return _from_sequence(x, name)
-    try:
-        return np.asarray(x)
-    except (TypeError, ValueError, RuntimeError, BufferError):
-        pass
-    try:  # array_api_strict refuses __array__ on purpose: go through DLPack
-        return np.from_dlpack(x)
-    except (TypeError, ValueError, RuntimeError, BufferError, AttributeError):
-        msg = f"`{name}` must be an array or a list of values; found {type(x).__name__}"
-        raise TypeError(msg) from None
-
-
-def _from_sequence(x: list[Any] | tuple[Any, ...], name: str) -> np.ndarray[Any, Any]:
-    if x and all(not isinstance(v, list | tuple | np.ndarray) for v in x):
-        kinds = {
-            "number"
-            if isinstance(v, int | float | np.number)
-            else "text"
-            if isinstance(v, str)
-            else type(v).__name__
-            for v in x
-        }
-        if len(kinds) > 1:
-            out = np.empty(len(x), dtype=object)
-            out[:] = list(x)
-            return out
-    try:
-        return np.asarray(x)
-    except ValueError as exc:
-        msg = f"`{name}` must be a rectangular array (every row of one length); {exc}"
-        raise ValueError(msg) from None
-
-
-def is_missing(v: Any) -> bool:
-    """None, NaN or pandas' NA: a missing value among categories."""
-    if v is None or type(v).__name__ in ("NAType", "NaTType"):
-        return True
-    return isinstance(v, float | np.floating) and v != v
-
-
-def has_missing(a: np.ndarray[Any, Any]) -> bool:
-    """Whether an array of draws or categories holds a missing value (NaN in gives NaN out)."""
-    if a.dtype.kind in "fc":
-        return bool(np.isnan(a).any())
-    if a.dtype.kind == "O":
-        return any(is_missing(v) for v in a.reshape(-1))
-    return False
+__all__ = [
+    "Counts",
+    "Samples",
+    "align_counts",
+    "binned_counts",
+    "category_key",
+    "has_missing",
+    "is_missing",
+    "to_numpy",
+]
 
 
 def _namespace_of(x: Any) -> Namespace:
@@ -105,7 +67,28 @@ class Samples:
         `numpy.histogram_bin_edges` understands it: a number of bins, a rule such as ``"auto"``,
         or the edges). Two binned samples compared with each other share edges computed on the
         pooled draws, so both are binned alike. The entropy of binned data is the discrete
-        entropy of the bin, not a differential entropy.
+        entropy of the bin, not a differential entropy; the bins are its alphabet. At most
+        2^24 bins in all (``bins ** d`` for d-dimensional draws): more is refused before any
+        array is allocated.
+    categories : sequence, optional
+        The full alphabet of discrete draws, observed or not (rows for vector draws). Every
+        draw must be one of them (a ValueError names the first that is not); unseen ones
+        count as zero cells for the estimators, and two data sets are aligned on at least
+        the union of their declared alphabets. Implies discrete draws.
+    support : int, optional
+        The alphabet size K when only the size is known (at least the number of observed
+        categories): the K − K_obs unseen categories count as zero cells. Not with
+        `categories` unless equal to its length; not with `bins`.
+
+    Notes
+    -----
+    The alphabet decides the default entropy estimator. Declared (`categories`, `support`
+    or `bins`): NSB over the K categories, or the jackknife when the sample is large and
+    the singletons few (n >= 10 K and f₁ <= 0.05 n; see ``infoloss.data._estimators.
+    _counts``). Unknown (neither): Chao, Wang & Jost (2013), which estimates the entropy of
+    the unseen categories, with a bootstrap standard error that re-estimates it. Either way
+    an `UndersampledWarning` says when the draws are too few for the alphabet (many
+    categories seen once), where no estimator's interval can be trusted.
 
     Attributes
     ----------
@@ -130,11 +113,21 @@ class Samples:
     True
     >>> Samples(["a", "b", "a"]).counts()
     (array(['a', 'b'], dtype='<U1'), array([2., 1.]))
+    >>> Samples(["a", "b", "a"], categories=["a", "b", "c"]).counts()  # "c" unseen
+    (array(['a', 'b', 'c'], dtype='<U1'), array([2., 1., 0.]))
     """
 
-    __slots__ = ("_np", "bins", "data", "discrete", "n", "xp")
+    __slots__ = ("_np", "bins", "categories", "data", "discrete", "n", "support", "xp")
 
-    def __init__(self, x: Any, *, discrete: bool | None = None, bins: Any = None) -> None:
+    def __init__(
+        self,
+        x: Any,
+        *,
+        discrete: bool | None = None,
+        bins: Any = None,
+        categories: Any = None,
+        support: Any = None,
+    ) -> None:
         if isinstance(x, Samples | Counts):
             msg = f"`x` must be an array of draws; found {type(x).__name__}"
             raise TypeError(msg)
@@ -166,6 +159,11 @@ class Samples:
                 msg = "`bins` bins continuous draws; it cannot be combined with discrete=True"
                 raise ValueError(msg)
             kind_discrete = True
+            if isinstance(bins, int | np.integer) and not isinstance(bins, bool):
+                d = 1 if arr.ndim == 1 else arr.shape[1]
+                check_cells(int(bins) ** d, f"`bins`={bins} over {d} dimension(s)", *GRID(d))
+        if categories is not None or support is not None:
+            kind_discrete = declared_kind(discrete, bins, categories, support)
         if not kind_discrete:
             if arr.dtype.kind not in "fiub":
                 msg = (
@@ -185,6 +183,17 @@ class Samples:
         self.n = int(arr.shape[0])
         self.discrete = bool(kind_discrete)
         self.bins = bins
+        self.categories: np.ndarray[Any, Any] | None = (
+            None if categories is None else declared_categories(arr, categories)
+        )
+        if self.categories is not None and support not in (None, self.categories.shape[0]):
+            msg = (
+                f"`support`={support!r} contradicts the {self.categories.shape[0]} "
+                "`categories` given; give one of them"
+            )
+            raise ValueError(msg)
+        observed = 0 if support is None else len(align_counts((self,))[1][0])
+        self.support = check_support(support, observed, "the number of observed categories")
 
     @property
     def d(self) -> int:
@@ -200,7 +209,12 @@ class Samples:
         if self.bins is not None:
             return _binned_counts((self,), self.bins)[0]
         cats, counts = align_counts((self,))
-        return cats, counts[0]
+        if self.categories is None:
+            return cats, counts[0]
+        where = {category_key(c): i for i, c in enumerate(self.categories)}
+        full = np.zeros(self.categories.shape[0])
+        full[[where[category_key(c)] for c in cats]] = counts[0]
+        return self.categories, full
 
     def __repr__(self) -> str:
         kind = "discrete" if self.discrete else "continuous"
@@ -219,7 +233,19 @@ class Counts:
     categories : sequence, optional
         Names of the categories, one per count (distinct). Two `Counts` with categories are
         aligned by name (a category missing from one counts 0 there); without them, by
-        position.
+        position. A pandas Series (``series.value_counts()``, say) carries its categories in
+        its index, which is used when `categories` is not given.
+    support : int, optional
+        The alphabet size K, at least ``len(c)``: the ``K − len(c)`` unlisted categories count
+        as zero cells.
+
+    Notes
+    -----
+    The listed cells are the alphabet when one of them is 0 (a listed zero is a category
+    known to exist) or `support` is given; the default entropy estimator is then chosen for
+    a known alphabet. When every listed count is positive and `support` is not given, the
+    alphabet is unknown: the listed categories are the observed ones, and the default
+    estimator accounts for unseen categories (see `Samples`).
 
     Examples
     --------
@@ -232,9 +258,11 @@ class Counts:
     0.8113
     """
 
-    __slots__ = ("categories", "counts", "n", "xp")
+    __slots__ = ("categories", "counts", "n", "support", "xp")
 
-    def __init__(self, c: Any, *, categories: Any = None) -> None:
+    def __init__(self, c: Any, *, categories: Any = None, support: Any = None) -> None:
+        if categories is None:
+            categories = pandas_index(c)
         if isinstance(c, Mapping):
             if categories is not None:
                 msg = "`categories` must not be given with a mapping: its keys are the categories"
@@ -287,24 +315,10 @@ class Counts:
         self.counts = arr
         self.categories: np.ndarray[Any, Any] | None = categories
         self.n = int(np.nansum(arr))  # NaN counts give NaN estimates; n counts the rest
+        self.support = check_support(support, arr.shape[0], "the number of counts given")
 
     def __repr__(self) -> str:
         return f"Counts(n={self.n}, categories={self.counts.shape[0]})"
-
-
-def _unique(a: np.ndarray[Any, Any]) -> list[Any]:
-    """Distinct values, also for object arrays whose entries do not sort together."""
-    try:
-        return list(np.unique(a, axis=0 if a.ndim > 1 else None))
-    except TypeError:
-        return list(dict.fromkeys(map(category_key, a)))
-
-
-def category_key(v: Any) -> Any:
-    """A category as a hashable Python value: rows as tuples, NumPy scalars as Python ones."""
-    if isinstance(v, np.ndarray):
-        return tuple(v.tolist())
-    return v.item() if isinstance(v, np.generic) else v
 
 
 def align_counts(
@@ -335,61 +349,3 @@ def align_counts(
         np.bincount(part, minlength=k).astype(np.float64) for part in np.split(inverse, sizes)
     ]
     return cats, counts
-
-
-def shared_edges(samples: tuple[Samples, ...], bins: Any) -> list[np.ndarray[Any, Any]]:
-    """Histogram edges per dimension, computed on the pooled draws of all samples."""
-    pooled = np.concatenate([s.values() for s in samples])
-    finite = pooled[np.isfinite(pooled).all(axis=1)]
-    if finite.shape[0] == 0:
-        msg = "`bins` needs finite draws; found none"
-        raise ValueError(msg)
-    if pooled.shape[1] == 1:
-        return [np.histogram_bin_edges(finite[:, 0], bins=bins)]
-    if isinstance(bins, int | np.integer):
-        return [np.histogram_bin_edges(col, bins=int(bins)) for col in finite.T]
-    d = pooled.shape[1]
-    msg = f"`bins` for {d}-dimensional draws must be a number of bins; found {bins!r}"
-    raise ValueError(msg)
-
-
-def _binned_counts(
-    samples: tuple[Samples, ...], bins: Any
-) -> list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
-    """Each sample's histogram over shared edges; categories are the bins' centres."""
-    edges = shared_edges(samples, bins)
-    out = []
-    for s in samples:
-        v = s.values()
-        _check_inside(v, edges)
-        hist, _ = np.histogramdd(v, bins=edges)
-        centres = [0.5 * (e[:-1] + e[1:]) for e in edges]
-        grid = np.stack(np.meshgrid(*centres, indexing="ij"), axis=-1).reshape(-1, len(edges))
-        cats = grid[:, 0] if len(edges) == 1 else grid
-        counts = hist.reshape(-1).astype(np.float64)
-        if np.isnan(v).any():
-            counts = np.full_like(counts, np.nan)
-        out.append((cats, counts))
-    return out
-
-
-def _check_inside(v: np.ndarray[Any, Any], edges: list[np.ndarray[Any, Any]]) -> None:
-    """Explicit edges must hold every draw: none is dropped silently."""
-    finite = v[~np.isnan(v).any(axis=1)]
-    low = np.array([e[0] for e in edges])
-    high = np.array([e[-1] for e in edges])
-    outside = int(np.count_nonzero(((finite < low) | (finite > high)).any(axis=1)))
-    if outside:
-        msg = (
-            f"`bins`: {outside} of {v.shape[0]} draws lie outside the edges "
-            f"[{low.min():.6g}, {high.max():.6g}]; widen the edges (nothing is dropped silently)"
-        )
-        raise ValueError(msg)
-
-
-def binned_counts(
-    samples: tuple[Samples, ...], bins: Any
-) -> tuple[np.ndarray[Any, Any], list[np.ndarray[Any, Any]]]:
-    """Shared bin centres and each sample's counts over them."""
-    parts = _binned_counts(samples, bins)
-    return parts[0][0], [c for _, c in parts]

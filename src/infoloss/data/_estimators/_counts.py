@@ -6,6 +6,13 @@ Entropy estimators see one count vector ``c`` of length K (zero cells count as c
 K matters for ``"james_stein"`` and ``"nsb"``); two-sample ones see aligned vectors ``cp``,
 ``cq`` and a ``pseudocount`` added to every cell of both before the plug-in.
 
+The alphabet: when it is known (declared, see `infoloss.Samples`), ``c`` holds all K cells;
+when it is unknown, only the observed ones. ``"chao_wang_jost"`` (Chao, Wang & Jost 2013),
+``"pym"`` (Pitman–Yor mixture) and ``"dp"`` (Dirichlet-process mixture, NSB with K → ∞;
+Archer, Park & Pillow 2014) are made for an unknown alphabet: they ignore zero cells and
+estimate the entropy of the unseen categories. `default_entropy` picks the default by the
+regime (below), and `undersampled` names the regime where no estimator's interval holds.
+
 Standard errors: each entropy estimator of the plug-in family (plug-in, Miller–Madow,
 Grassberger, Zhang, Chao–Shen, James–Stein) reports the delete-one jackknife standard error of
 *itself* (Efron & Stein 1981), computed exactly in O(D) or O(D²) for D distinct count values
@@ -13,14 +20,18 @@ Grassberger, Zhang, Chao–Shen, James–Stein) reports the delete-one jackknife
 agree); Grassberger's is that of its smooth part plus the variance of its parity term, which
 the jackknife would see as a jump. ``"jackknife"`` reports the jackknife standard error of the
 plug-in. All are floored at the second-order variance ``(K_obs − 1)/(2n²)`` of the plug-in at a
-uniform distribution (the jackknife is 0 when all observed counts are equal), shrunk by
-``(1 − λ)⁴`` for James–Stein, and are NaN for n = 1. Measured (200 seeded multinomial(100)
-draws, Dirichlet(1) over K = 50): mean stderr / SD of the estimates 0.97–1.23, 95% coverage
-0.94–0.98 (the plug-in's delta method gave 0.72–0.83 and 0.43–0.82). When every category is
-seen about once (K ≫ n) they overstate the spread (up to ~4x) rather than report 0. ``"nsb"``
-reports its posterior standard deviation. Two-sample estimators add the delta-method variances
-of the two independent samples, except ``"zhang_grabchak"``, which is jackknifed over both
-samples; all are floored at their second-order variance for uniform counts.
+uniform distribution (the jackknife is 0 when all observed counts are equal; James–Stein's
+estimate is log K for every deletion when its shrinkage is 1), and are NaN for n = 1.
+Measured (200 seeded multinomial(100) draws, Dirichlet(1) over K = 50): mean stderr / SD of
+the estimates 0.97–1.23, 95% coverage 0.94–0.98 (the plug-in's delta method gave 0.72–0.83
+and 0.43–0.82). When every category is
+seen about once (K ≫ n) they overstate the spread (up to ~4x) rather than report 0. ``"nsb"``,
+``"pym"`` and ``"dp"`` report their posterior standard deviation; ``"chao_wang_jost"`` the
+root-mean-square error of 200 bootstrap replicates drawn from its estimated population, unseen
+categories included (each replicate re-estimates the unseen part). Two-sample estimators
+add the delta-method variances of the two independent samples, except
+``"zhang_grabchak"``, which is jackknifed over both samples; all are floored at their
+second-order variance for uniform counts.
 """
 
 from __future__ import annotations
@@ -30,6 +41,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._alphabet import default_entropy as default_entropy
+from ._alphabet import undersampled as undersampled
+from ._alphabet import user_stacklevel as user_stacklevel
+from ._alphabet_pym import _entropy_dp, _entropy_pym
 from ._counts_base import NAN, InfiniteEstimateWarning, Result, Vector
 from ._counts_entropy import (
     _entropy_chao_shen,
@@ -51,12 +66,12 @@ from ._counts_pairs import (
     _ce_miller_madow,
     _ce_plugin,
     _ce_zhang_grabchak,
-    _js_miller_madow,
-    _js_plugin,
     _kl_miller_madow,
     _kl_plugin,
     _kl_zhang_grabchak,
 )
+from ._pairs_js import _js_miller_madow, _js_nsb, _js_plugin
+from ._unseen_cwj import _entropy_chao_wang_jost
 
 __all__ = [
     "CROSS_ENTROPY",
@@ -81,17 +96,29 @@ ENTROPY: dict[str, Callable[[Vector], Result]] = {
     "james_stein": _entropy_james_stein,
     "jackknife": _entropy_jackknife,
     "nsb": _entropy_nsb,
+    "dp": _entropy_dp,
+    "pym": _entropy_pym,
+    "chao_wang_jost": _entropy_chao_wang_jost,
 }
-# Default: NSB. Measured (60 seeded draws per cell, 40 cells: uniform, Zipf s=1 and s=2,
-# Dirichlet(0.1) and Dirichlet(1) over K = 100 and 1000, n = K/10, K/2, 2K, 10K), RMSE / H
-# averaged over cells: nsb 0.051, chao_shen 0.062, grassberger 0.070, james_stein 0.072,
-# jackknife 0.077, zhang 0.098, miller_madow 0.102, plugin 0.140 (medians 0.025, 0.031,
-# 0.031, 0.037, 0.038, 0.051, 0.052, 0.072). NSB trails clearly only for Zipf(1), K = 1000,
-# n = 10K (0.046 against grassberger's 0.022). Time per call (shared 2-core machine under
-# load): 3.5–15 ms for K <= 10^4 and n <= 10^5, 28 ms for n = 10^7 (204 distinct counts),
-# 61 ms for n = 10^7 with 2266 distinct counts; the others take < 0.5 ms for K <= 10^3 and
-# n <= 10^5 (with their jackknife stderrs; for K = 10^4, n = 10^7, 3037 distinct counts: 1–30
-# ms, james_stein 0.65 s, its shrinkage differing between deletions: O(D²) for D distinct).
+# Defaults (`default_entropy`), measured by benchmarks/bench_alphabet.py (100 seeded
+# multinomial draws per cell; uniform over K = 100, 10^3, 10^4; Zipf(1.1), Zipf(2) over K = 10^3,
+# 10^4; geometric(0.01); Dirichlet(0.1), Dirichlet(1) over K = 10^3; n = 10^2 ... 10^5: 40 cells).
+# Alphabet unknown (only observed categories): "chao_wang_jost". Cells with 95% coverage >= 0.90,
+# pooled coverage, mean RMSE/H: chao_wang_jost 24/40, 0.876, 0.028; pym 28/40, 0.750, inf (+inf
+# when no category repeats; +0.3 nats on uniform K = 10^4, n = 10^4 at coverage 0); dp 20/40,
+# 0.725; chao_shen 19/40, 0.617, 0.032; NSB over the observed categories (the old default)
+# 13/40, 0.517, 0.079 (uniform 10^4, n = 10^3: -2.35 nats, coverage 0; chao_wang_jost +0.015,
+# coverage 1.00). chao_wang_jost's cells below 0.90: Zipf(1.1) for n <= 10^4 (0.14-0.87) and
+# geometric n <= 10^3, Dirichlet(0.1) and Dirichlet(1) n <= 10^3 (0.76-0.87), all warned
+# (`undersampled`: f1 >= 0.1 n); not warned: Zipf(2) n <= 10^3 (0.86-0.89), geometric n = 10^4
+# (0.88), geometric n = 10^3 warned in 53% (0.81).
+# Alphabet known (K cells): "nsb", but "jackknife" where n >= 10 K and f1 <= 0.05 n. NSB 28/40
+# cells, pooled 0.846, RMSE/H 0.0256; with the switch 31/40, 0.881, 0.0254: Zipf(1.1), K = 10^4,
+# n = 10^5: NSB +0.044 (coverage 0.02), jackknife -0.002 (0.96); K = 10^3, n = 10^4 and 10^5:
+# NSB 0.67 and 0.86, jackknife 0.93 and 0.96; elsewhere in that regime both >= 0.91. Below 0.90
+# with the switch: Zipf(1.1) n <= K (warned), Zipf(2) n <= 10^3 (0.86-0.89, not warned).
+# Time per call: chao_wang_jost 1-10 ms (200 bootstrap replicates), pym 4-40 ms, nsb 2-15 ms.
+# DEFAULT_ENTROPY names the known-alphabet default outside the well-sampled regime.
 DEFAULT_ENTROPY = "nsb"
 
 
@@ -108,16 +135,25 @@ KL: dict[str, Callable[[Vector, Vector, float], Result]] = {
 JS: dict[str, Callable[[Vector, Vector, float], Result]] = {
     "plugin": _js_plugin,
     "miller_madow": _js_miller_madow,
+    "nsb": _js_nsb,
 }
 # Defaults, measured over 400 seeded draws (P ~ Dirichlet(1), Q = 0.7 P + 0.3 Dirichlet(1)):
 # K = 10, n = m = 1000: KL RMSE plugin 0.0170, miller_madow 0.0146, zhang_grabchak 0.0146;
 # K = 100, n = 200, m = 500: plugin/miller_madow finite in 5% of draws, plugin with
 # pseudocount 0.5 RMSE 0.171, zhang_grabchak 0.087 (always finite); K = 1000, n = m = 500:
-# plugin(0.5) 0.303, zhang_grabchak 0.046. Cross-entropy likewise (0.058 against 0.209);
-# JS: miller_madow 0.0042 / 0.043 against plugin 0.0048 / 0.093 (pseudocount 0).
+# plugin(0.5) 0.303, zhang_grabchak 0.046. Cross-entropy likewise (0.058 against 0.209).
+# JS: nsb. benchmarks/bench_discrete_pairs.py --quick (30 seeded replicates per cell, 60 cells:
+# K = 10, 100, 1000; (n, m) = (50, 50), (200, 200), (1000, 1000), (200, 2000); P, Q independent
+# Dirichlet(1) or Dirichlet(0.1), Q = ½ P + ½ Dirichlet(1), P = Q, disjoint supports; the
+# categories a Samples route sees): RMSE mean / median plugin 0.119 / 0.031, miller_madow
+# 0.098 / 0.022, nsb 0.070 / 0.023; 95% coverage mean 0.52, 0.61, 0.77, cells >= 0.90: 37%,
+# 47%, 70%. K = 100, n = m = 200, Dirichlet(1): bias +0.127, +0.068, +0.002. nsb fails where
+# the samples hardly overlap and are undersampled (disjoint supports, K = 100-1000, n <= 1000:
+# bias -0.05 to -0.65, coverage 0; Dirichlet(0.1), K = 1000: -0.2 to -0.46), where the two
+# others are exact; see `_pairs_js._js_nsb`.
 DEFAULT_CROSS_ENTROPY = "zhang_grabchak"
 DEFAULT_KL = "zhang_grabchak"
-DEFAULT_JS = "miller_madow"
+DEFAULT_JS = "nsb"
 
 
 # --------------------------------------------------------------------------- data vs model

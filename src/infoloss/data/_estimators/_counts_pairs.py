@@ -1,8 +1,9 @@
-"""Two-sample estimators of cross-entropy, KL and JS divergence from aligned count vectors.
+"""Two-sample estimators of cross-entropy and KL divergence from aligned count vectors.
 
 Each takes counts ``cp``, ``cq`` aligned on the same categories and a ``pseudocount`` added to
 every cell of both before the plug-in, and returns ``(value, stderr)`` in nats (the
-``CROSS_ENTROPY``, ``KL`` and ``JS`` tables of `infoloss.data._estimators._counts`).
+``CROSS_ENTROPY`` and ``KL`` tables of `infoloss.data._estimators._counts`; the JS estimators
+are in `_pairs_js`, which shares the helpers here).
 """
 
 from __future__ import annotations
@@ -167,15 +168,56 @@ def _jk_var(weights: Vector, values: Vector, n: float) -> float:
     return float((n - 1) / n * (weights @ (values - mean) ** 2))
 
 
+def _warn_unseen_in_q(cp: Vector, cq: Vector, what: str) -> None:
+    """Warn when more of P's draws fall on categories Q never shows than Q's sample explains.
+
+    On a cell with no draw of Q (``y = 0``) the Zhang–Grabchak series stops at Q's sample size
+    m: the cell adds ``p̂ (ψ(m + 1) − ψ(1)) ≈ p̂ log(m e^γ)``, as if ``q ≈ e^{−γ}/m``; the data
+    cannot tell that from ``q = 0`` (true value +inf) or from any q below about 1/m, and the
+    jackknife stderr does not see it. That is harmless when Q is merely undersampled: Q's
+    own sample estimates the total probability of the categories it has not shown by
+    Good–Turing, ``û = (f₁ + 1)/(m + 1)`` (f₁, f₂: Q's singletons and doubletons; the +1
+    keeps a sample without singletons from proving û = 0), and P's draws there are then
+    about ``n û``. It warns when they exceed the one-sided 99% bound ``n û + 2.33 s``,
+    ``s² = n û (1 − û) + n² (f₁ (1 − f₁/m) + 2 f₂)/m²`` (binomial spread of P's draws plus
+    Esty's (1983) variance of the Good–Turing estimate): P puts mass where Q's sample says Q
+    has next to none, the regime of a support mismatch. (Measured, 200 seeded replicates:
+    P, Q independent Dirichlet(1), K = 50, n = m = 200: 95% coverage 0.71; Q = 0.7 P + 0.3
+    Dirichlet(1), K = 500–1000, n = m = 300–500, where 42–48% of P's draws fall on categories
+    Q misses: coverage 0.995, warned in 0–1% of draws; benchmarks/bench_discrete_pairs.py.)
+    """
+    on = (cp > 0) & (cq == 0)
+    draws, n, m = float(cp[on].sum()), float(cp.sum()), float(cq.sum())
+    f1, f2 = float(np.count_nonzero(cq == 1)), float(np.count_nonzero(cq == 2))
+    u = (f1 + 1) / (m + 1)
+    spread = n * u * (1 - u) + (n / m) ** 2 * (f1 * (1 - f1 / m) + 2 * f2)
+    if draws <= n * u + 2.33 * np.sqrt(spread):
+        return
+    k = int(np.count_nonzero(on))
+    shown = ", ".join(str(i) for i in np.flatnonzero(on)[:5]) + (", ..." if k > 5 else "")
+    msg = (
+        f"Zhang–Grabchak {what}: {draws:g} of the {n:g} draws of `p` ({draws / n:.1%}) fall "
+        f"on {k} categor{'y' if k == 1 else 'ies'} that `q` never shows (index {shown}), "
+        f"more than Q's sample explains (Good–Turing: Q's unseen categories hold about "
+        f"{u:.1%} of it); the estimate stays finite by taking Q's probability there to be "
+        f"about 1/m (m = {m:g} draws of `q`), but the true value is +inf if Q cannot produce "
+        "them and is unknown beyond the standard error if it can; remedy: more draws of "
+        "`q`, a model for Q, or a pseudocount (method='plugin', pseudocount=0.5)"
+    )
+    warnings.warn(msg, InfiniteEstimateWarning, stacklevel=5)
+
+
 def _zhang_grabchak(cp: Vector, cq: Vector, pseudocount: float, kl: bool) -> Result:
     """Zhang–Grabchak cross-entropy (``kl=False``) or KL, with a two-sample jackknife stderr.
 
     Value ``ψ(m+1) + s/n [− ψ(n)]``, ``s = Σ x_i a_i``, ``a_i = [ψ(x_i)] − ψ(y_i + 1)``.
     Deleting one draw of P from cell i (x_i such draws) turns ``x_i a_i`` into
     ``(x_i − 1) a'_i``; deleting one draw of Q from cell j adds ``x_j / y_j`` to s
-    (``ψ(y) = ψ(y + 1) − 1/y``): both O(K).
+    (``ψ(y) = ψ(y + 1) − 1/y``): both O(K). Warns (`_warn_unseen_in_q`) when some of P's
+    draws fall on categories with no draw of Q.
     """
     _no_pseudocount(pseudocount, "zhang_grabchak")
+    _warn_unseen_in_q(cp, cq, "KL divergence" if kl else "cross-entropy")
     n, m = float(cp.sum()), float(cq.sum())
     on = cp > 0
     x, psi_y = cp[on], special.digamma(cq[on] + 1)
@@ -218,46 +260,3 @@ def _kl_zhang_grabchak(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Resu
     only. Stderr: delete-one jackknife over both samples, floored as for the cross-entropy.
     """
     return _zhang_grabchak(cp, cq, pseudocount, kl=True)
-
-
-def _js_parts(cp: Vector, cq: Vector, pseudocount: float) -> tuple[Vector, Vector, Vector]:
-    """p̂, q̂ and the gradients ``½ log(p̂/m̂)``, ``½ log(q̂/m̂)`` (0 off the supports)."""
-    p, q = _smoothed(cp, cq, pseudocount)
-    mix = 0.5 * (p + q)
-    logm = np.log(np.where(mix > 0, mix, 1.0))
-    gp = np.where(p > 0, 0.5 * (np.log(np.where(p > 0, p, 1.0)) - logm), 0.0)
-    gq = np.where(q > 0, 0.5 * (np.log(np.where(q > 0, q, 1.0)) - logm), 0.0)
-    return p, q, np.stack([gp, gq])
-
-
-@_nan_in
-def _js_plugin(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
-    """Plug-in Jensen–Shannon divergence ``H(m̂) − (H(p̂) + H(q̂))/2``, ``m̂ = (p̂ + q̂)/2``.
-
-    Always finite. Stderr (delta method): ``Var_p̂[½ log(p̂/m̂)]/n_p + Var_q̂[½ log(q̂/m̂)]/n_q``,
-    floored at the second-order ``(K − 1)(1/n_p + 1/n_q)² / 32`` (0 at p̂ = q̂ otherwise).
-    """
-    p, q, (gp, gq) = _js_parts(cp, cq, pseudocount)
-    js = float(p @ gp + q @ gq)  # ½ KL(p̂‖m̂) + ½ KL(q̂‖m̂): exactly 0 for identical counts
-    var_p, var_q = p @ gp**2 - (p @ gp) ** 2, q @ gq**2 - (q @ gq) ** 2
-    var = max(var_p, 0.0) / cp.sum() + max(var_q, 0.0) / cq.sum()
-    return js, float(np.sqrt(max(var, _null_var("js", p, q, cp.sum(), cq.sum()))))
-
-
-@_nan_in
-def _js_miller_madow(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
-    """Plug-in JS minus its first-order bias (second-order Taylor of each entropy, Miller 1955).
-
-    ``bias ≈ (K_p − 1)/(4 n_p) + (K_q − 1)/(4 n_q) − ⅛ Σ_m [p(1−p)/n_p + q(1−q)/n_q] / m``,
-    the last term from ``Var(m̂_i) = p_i(1−p_i)/(4n_p) + q_i(1−q_i)/(4n_q)``. Raw counts only.
-    """
-    _no_pseudocount(pseudocount, "miller_madow")
-    js, se = _js_plugin(cp, cq, 0.0)
-    p, q = _smoothed(cp, cq, 0.0)
-    mix = 0.5 * (p + q)
-    n_p, n_q = float(cp.sum()), float(cq.sum())
-    on = mix > 0
-    var_m = (p * (1 - p) / n_p + q * (1 - q) / n_q)[on] / 4
-    bias = (np.count_nonzero(p) - 1) / (4 * n_p) + (np.count_nonzero(q) - 1) / (4 * n_q)
-    bias -= 0.5 * float(np.sum(var_m / mix[on]))
-    return js - bias, se
