@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +85,22 @@ def _loads(result: tuple[int, str, str]) -> dict[str, Any]:
 
 def _library(fn: Any, *args: Any, **kwargs: Any) -> float | None:
     """What the CLI should print: the public function's value (None where it refuses)."""
+    return _library_noted(fn, *args, **kwargs)[0]
+
+
+def _library_noted(fn: Any, *args: Any, **kwargs: Any) -> tuple[float | None, list[str]]:
+    """The public function's value and the warnings it gave (the CLI's notes)."""
     kwargs = {"base": 2, "rng": 0, **kwargs}
-    try:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            return float(fn(*args, **kwargs))
-        except NoClosedFormError:
-            return float(fn(*args, **{**kwargs, "method": "mc"}))
-    except (TypeError, ValueError, NotImplementedError, ImportError):
-        return None
+            try:
+                value: float | None = float(fn(*args, **kwargs))
+            except NoClosedFormError:
+                value = float(fn(*args, **{**kwargs, "method": "mc"}))
+        except (TypeError, ValueError, NotImplementedError, ImportError):
+            value = None
+    return value, [" ".join(str(w.message).split()) for w in caught]
 
 
 def _value(row: dict[str, Any]) -> float | None:
@@ -112,7 +121,10 @@ def _check_against_library(report: dict[str, Any], p: Any, q: Any) -> None:
     }
     assert list(report["measures"]) == list(KEYS)
     for key, (fn, args) in fns.items():
-        expected, got = _library(fn, *args), _value(report["measures"][key])
+        expected, said = _library_noted(fn, *args)
+        got = _value(report["measures"][key])
+        for note in said:  # every warning of the library reaches the report
+            assert note in report["measures"][key]["notes"], (key, note)
         if expected is None:
             assert got is None, key
             assert report["measures"][key]["reason"], key

@@ -22,7 +22,11 @@ class Estimate:
 
     ``.value`` is the estimate, in the inputs' array library (a torch value keeps its autograd
     graph), ``.stderr`` its standard error (same shape), ``.method`` the route taken and ``.n``
-    the number of draws. ``.interval(confidence)`` gives a confidence interval.
+    the number of draws. ``.interval(confidence)`` gives a confidence interval. ``.bias`` is
+    None, or, for an estimate from data that moved by more than its standard error when the
+    data were halved, the extrapolated bias (estimate minus truth, expected), which the
+    interval then takes in (where that bias exceeds three standard errors, a
+    `infoloss.BiasWarning` says so).
 
     An estimate can stand where its value would: ``float(est)``, ``np.asarray(est)``,
     ``f"{est:.3f}"``, ``round(est, 3)`` and comparisons (``est < 0.1``) use ``.value``;
@@ -51,11 +55,14 @@ class Estimate:
     (True, 0.4)
     """
 
-    __slots__ = ("method", "n", "stderr", "value")
+    __slots__ = ("bias", "method", "n", "stderr", "value")
     __array_ufunc__: Any  # defined below: NumPy defers ``array + est`` to `__radd__`
 
-    def __init__(self, value: Array, stderr: Array, method: str, n: int) -> None:
+    def __init__(
+        self, value: Array, stderr: Array, method: str, n: int, *, bias: Array | None = None
+    ) -> None:
         self.value, self.stderr, self.method, self.n = value, stderr, method, n
+        self.bias = bias
 
     def __float__(self) -> float:
         return float(_plain(self.value))
@@ -75,7 +82,11 @@ class Estimate:
 
         ``value ± z * stderr`` with ``z`` the standard normal quantile of
         ``(1 + confidence) / 2`` (1.96 for 95%): the estimators' sampling distributions are
-        asymptotically normal; for small samples read it as a rough guide. An infinite
+        asymptotically normal; for small samples read it as a rough guide. Where `bias` is
+        known, the interval spans both the estimate and the estimate minus its bias:
+        ``(min(v, v - bias) - z se, max(v, v - bias) + z se)``, since the extrapolated bias is
+        itself uncertain (its size more than its sign) and the truth is usually on the corrected
+        side of the estimate but need not be as far as the correction says. An infinite
         estimate (a category of P that Q's data never show) gives the point ``(inf, inf)``; a
         NaN value or standard error (NaN data, one draw) gives ``(nan, nan)``.
 
@@ -96,14 +107,18 @@ class Estimate:
 
         z = float(ndtri(0.5 + float(confidence) / 2))
         value, se = self.value, self.stderr
-        if array_api_compat.is_array_api_obj(value):
-            xp = array_api_compat.array_namespace(value)
-            # at an infinite value the interval is the point: inf - z*inf would be NaN
-            se = xp.where(xp.isinf(value), xp.zeros_like(value), xp.asarray(se))
-            return value - z * se, value + z * se
-        if value in (np.inf, -np.inf):
-            return value, value
-        return value - z * se, value + z * se
+        if not array_api_compat.is_array_api_obj(value):
+            value, se = np.asarray(value), np.asarray(se)
+        xp = array_api_compat.array_namespace(value)
+        # at an infinite value the interval is the point: inf - z*inf would be NaN
+        se = xp.where(xp.isinf(value), xp.zeros_like(value), xp.asarray(se))
+        low, high = value, value
+        if self.bias is not None:
+            bias = xp.asarray(self.bias)
+            known = xp.isfinite(bias)
+            corrected = xp.where(known, value - xp.where(known, bias, xp.zeros_like(bias)), value)
+            low, high = xp.minimum(value, corrected), xp.maximum(value, corrected)
+        return low - z * se, high + z * se
 
     def backward(self, *args: Any, **kwargs: Any) -> None:
         """Autograd through the value (PyTorch): ``est.backward()`` is ``est.value.backward()``."""
@@ -129,8 +144,10 @@ class Estimate:
             return other
         return None
 
-    def _new(self, value: Any, stderr: Any) -> Estimate:
-        return Estimate(value, stderr, self.method, self.n)
+    def _new(self, value: Any, stderr: Any, scale: Any = 1) -> Estimate:
+        """An affine image ``scale * v + c`` of this estimate (value and stderr given)."""
+        bias = None if self.bias is None else self.bias * scale
+        return Estimate(value, stderr, self.method, self.n, bias=bias)
 
     def __add__(self, other: Any) -> Estimate:
         c = self._constant(other, "add")
@@ -150,13 +167,13 @@ class Estimate:
         c = self._constant(other, "subtract")
         if c is None:
             return NotImplemented
-        return self._new(c - self.value, self.stderr + 0 * c)
+        return self._new(c - self.value, self.stderr + 0 * c, -1)
 
     def __mul__(self, other: Any) -> Estimate:
         c = self._constant(other, "multiply")
         if c is None:
             return NotImplemented
-        return self._new(self.value * c, self.stderr * abs(c))
+        return self._new(self.value * c, self.stderr * abs(c), c)
 
     __rmul__ = __mul__
 
@@ -164,14 +181,14 @@ class Estimate:
         c = self._constant(other, "divide")
         if c is None:
             return NotImplemented
-        return self._new(self.value / c, self.stderr / abs(c))
+        return self._new(self.value / c, self.stderr / abs(c), 1 / c)
 
     def __rtruediv__(self, other: Any) -> Any:
         self._constant(other, "divide")
         return NotImplemented if not isinstance(other, numbers.Number) else other / self.value
 
     def __neg__(self) -> Estimate:
-        return self._new(-self.value, self.stderr)
+        return self._new(-self.value, self.stderr, -1)
 
     def __pos__(self) -> Estimate:
         return self
@@ -208,6 +225,8 @@ class Estimate:
     def __repr__(self) -> str:
         if getattr(self.value, "ndim", 0) == 0:
             body = f"{float(_plain(self.value)):.6g} ± {float(_plain(self.stderr)):.2g}"
+            if self.bias is not None:
+                body += f", bias ≈ {float(_plain(self.bias)):+.2g}"
         else:
             body = f"shape {tuple(self.value.shape)}"
         return f"Estimate({body}, method={self.method!r}, n={self.n})"

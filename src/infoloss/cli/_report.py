@@ -76,7 +76,9 @@ class Settings:
             raise InputError(str(exc)) from None
 
 
-_EMPTY: dict[str, Any] = dict.fromkeys(("value", "stderr", "interval", "method", "n", "reason"))
+_EMPTY: dict[str, Any] = dict.fromkeys(
+    ("value", "stderr", "bias", "interval", "method", "n", "reason")
+)
 _EMPTY["notes"] = []
 
 
@@ -112,9 +114,11 @@ def _result(res: Any, args: tuple[Any, ...], fallback: str) -> dict[str, Any]:
     if isinstance(res, Estimate):
         value, se = _scalar(res, "result"), _scalar(res.stderr, "standard error")
         lo, hi = (_scalar(v, "interval") for v in res.interval(0.95))
+        bias = None if res.bias is None else _scalar(res.bias, "bias")
         return {
             "value": value,
             "stderr": se,
+            "bias": bias,  # the extrapolated bias, where halving the data showed one
             "interval": [lo, hi],
             "method": f"{res.method}{fallback}",
             "n": res.n if isinstance(res.n, int) else None,

@@ -35,6 +35,7 @@ from ._between_data import (
     two_data,
     xp_of,
 )
+from ._bias import checked_bias
 from ._model import as_model, data_vs_model, draws_from, kinds_match, not_indices
 from ._samples import Counts, Samples
 
@@ -64,16 +65,26 @@ def _estimating(route: Route) -> Route:
 def _one_data(measure: str, args: tuple[Any, ...], opts: Options) -> tuple[Estimate, Namespace]:
     (D,) = args
     xp = xp_of(D)
-    v, se, label = entropy_estimate(D, opts.method, opts.k, opts.pseudocount, opts.rng)
-    return _estimate(v, se, label, D.n, xp, args), xp
+
+    def run(data: tuple[Any, ...]) -> tuple[float, float, str]:
+        return entropy_estimate(data[0], opts.method, opts.k, opts.pseudocount, opts.rng)
+
+    v, se, label = run(args)
+    bias = checked_bias(measure, lambda d: run(d)[0], args, v, se, label, opts.rng)
+    return _estimate(v, se, label, D.n, xp, args, bias), xp
 
 
 @_estimating
 def _two_data(measure: str, args: tuple[Any, ...], opts: Options) -> tuple[Estimate, Namespace]:
     P, Q = args
     xp = xp_of(P, Q)
-    v, se, label = two_data(measure, P, Q, opts.method, opts.k, opts.pseudocount, opts.rng)
-    return _estimate(v, se, label, P.n, xp, args), xp
+
+    def run(data: tuple[Any, ...]) -> tuple[float, float, str]:
+        return two_data(measure, data[0], data[1], opts.method, opts.k, opts.pseudocount, opts.rng)
+
+    v, se, label = run(args)
+    bias = checked_bias(measure, lambda d: run(d)[0], args, v, se, label, opts.rng)
+    return _estimate(v, se, label, P.n, xp, args, bias), xp
 
 
 @_estimating
@@ -86,7 +97,25 @@ def _data_and_model(
     xp = xp_of(P, Q)
     if is_data(P) and measure in ("cross_entropy", "kl_divergence"):
         model = as_model(Q, "q", opts)
-        est = data_vs_model(measure, _valued(P, model), model, opts.method, opts.k, opts.rng)
+        P = _valued(P, model)
+        est = data_vs_model(measure, P, model, opts.method, opts.k, opts.rng)
+        if measure == "kl_divergence":  # the cross-entropy (the mean NLL) is unbiased
+            v, se = float(_plain(est.value)), float(_plain(est.stderr))
+            bias = checked_bias(
+                measure,
+                lambda d: float(
+                    _plain(
+                        data_vs_model(measure, d[0], model, opts.method, opts.k, opts.rng).value
+                    )
+                ),
+                (P,),
+                v,
+                se,
+                est.method,
+                opts.rng,
+            )
+            if bias is not None:
+                est.bias = model.xp.asarray(bias, dtype=est.value.dtype)
         return est, model.xp
     # a model against data: the model is represented by `n` draws
     data, (name, model) = (P, ("q", Q)) if is_data(P) else (Q, ("p", P))
@@ -102,8 +131,14 @@ def _data_and_model(
     draws = draws_from(m, n, rng, data)
     seed = as_generator(rng).integers(2**63) if rng is not None else None
     pair = (P, draws) if is_data(P) else (draws, Q)
-    v, se, label = two_data(measure, pair[0], pair[1], opts.method, opts.k, 0.0, seed)
-    return _estimate(v, se, f"{label}+draws(n={n})", pair[0].n, xp, args), xp
+
+    def run(data: tuple[Any, ...]) -> tuple[float, float, str]:
+        return two_data(measure, data[0], data[1], opts.method, opts.k, 0.0, seed)
+
+    v, se, label = run(pair)
+    label = f"{label}+draws(n={n})"
+    bias = checked_bias(measure, lambda d: run(d)[0], pair, v, se, label, seed)
+    return _estimate(v, se, label, pair[0].n, xp, args, bias), xp
 
 
 for _D in DATA_KINDS:
@@ -119,15 +154,26 @@ def _valued(D: Any, model: Any) -> Any:
     """Unnamed counts against a model over the integers count the values 0, 1, ..., K - 1."""
     integers = isinstance(model, Distribution) and model.discrete and not model.event_shape
     if integers and isinstance(D, Counts) and D.categories is None:
-        return Counts(D.counts, categories=np.arange(D.counts.shape[0]))
+        return Counts(D.counts, categories=np.arange(D.counts.shape[0]), support=D.support)
     return D
 
 
 def _estimate(
-    v: float, se: float, label: str, n: Any, xp: Namespace, args: tuple[Any, ...]
+    v: float,
+    se: float,
+    label: str,
+    n: Any,
+    xp: Namespace,
+    args: tuple[Any, ...],
+    bias: float | None = None,
 ) -> Estimate:
     dtype = _result_dtype(xp, args)
-    return Estimate(xp.asarray(v, dtype=dtype), xp.asarray(se, dtype=dtype), label, int(n))
+    b = None if bias is None else xp.asarray(bias, dtype=dtype)
+    return Estimate(xp.asarray(v, dtype=dtype), xp.asarray(se, dtype=dtype), label, int(n), bias=b)
+
+
+def _plain(v: Any) -> Any:
+    return v.detach().cpu() if hasattr(v, "detach") else v
 
 
 def _result_dtype(xp: Namespace, args: tuple[Any, ...]) -> Any:
