@@ -120,7 +120,8 @@ def test_rounded_draws_are_refused_on_either_side(side: str, step: float, measur
     text = str(err.value)
     assert "rounded to 0.1" in text
     assert "discrete=True" in text
-    assert "add noise within the recording resolution" in text
+    assert "resolution=0.1" in text  # the option that dequantises them
+    assert "--resolution" in text  # and its name on the command line
 
 
 def test_the_tie_rule_is_the_same_for_p_and_q() -> None:

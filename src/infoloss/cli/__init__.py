@@ -128,6 +128,12 @@ def _add_common(p: argparse.ArgumentParser, *, pair: bool) -> None:
     )
     p.add_argument("--bins", metavar="N|auto", help="bin continuous samples into categories")
     p.add_argument(
+        "--resolution",
+        metavar="W|auto",
+        help="continuous samples recorded to a grid of width W (rounded values; auto finds "
+        "it): dequantise them, adding seeded noise within each grid cell",
+    )
+    p.add_argument(
         "--base",
         default="bits",
         help='unit: "bits" (default), "nats", "hartleys" or a number such as 3',

@@ -62,7 +62,14 @@ def _sampling(args: argparse.Namespace) -> Sampling:
         except ValueError:
             msg = f"--bins must be a whole number or 'auto'; found {args.bins!r}"
             raise InputError(msg) from None
-    return Sampling(discrete=args.discrete, bins=bins)
+    resolution: float | str | None = args.resolution
+    if isinstance(resolution, str) and resolution != "auto":
+        try:
+            resolution = float(resolution)
+        except ValueError:
+            msg = f"--resolution must be a number or 'auto'; found {args.resolution!r}"
+            raise InputError(msg) from None
+    return Sampling(discrete=args.discrete, bins=bins, resolution=resolution)
 
 
 def _describe(op: Operand, how: Sampling) -> dict[str, Any]:
@@ -101,6 +108,8 @@ def _load_all(
             op.assumed = "--categorical" if how.discrete else "--continuous"
         elif how.bins is not None and not op.discrete:
             op.assumed = f"binned (--bins {how.bins})"
+        elif how.resolution is not None and not op.discrete:
+            op.assumed = f"dequantised (--resolution {how.resolution})"
     return ops
 
 

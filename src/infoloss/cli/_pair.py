@@ -22,10 +22,12 @@ Vector = np.ndarray[Any, Any]
 
 @dataclass(frozen=True)
 class Sampling:
-    """How samples are read: ``discrete`` overrides the dtype rule; ``bins`` bins them."""
+    """How samples are read: ``discrete`` overrides the dtype rule; ``bins`` bins them;
+    ``resolution`` dequantises continuous ones recorded to a grid."""
 
     discrete: bool | None = None
     bins: int | str | None = None
+    resolution: float | str | None = None
 
 
 @dataclass
@@ -56,6 +58,8 @@ def _samples(op: Operand, how: Sampling) -> Any:
         kwargs["discrete"] = how.discrete
     if how.bins is not None:
         kwargs["bins"] = how.bins
+    elif how.resolution is not None and not is_discrete(op, how):
+        kwargs["resolution"] = how.resolution
     return Samples(op.values, **kwargs)
 
 

@@ -27,6 +27,7 @@ from ._alphabet import (
 )
 from ._alphabet_bins import GRID, binned_counts, check_cells, declared_kind
 from ._alphabet_bins import _binned_counts as _binned_counts
+from ._resolution import dequantized, resolution_of
 
 __all__ = [
     "Counts",
@@ -79,6 +80,16 @@ class Samples:
         The alphabet size K when only the size is known (at least the number of observed
         categories): the K − K_obs unseen categories count as zero cells. Not with
         `categories` unless equal to its length; not with `bins`.
+    resolution : float, sequence of floats or "auto", optional
+        Continuous draws recorded to a grid (rounded values): the grid's width, one for all
+        coordinates or one per coordinate, or ``"auto"`` to find it (the widest w that puts
+        every distinct value of a coordinate on a + w·k). The estimators then see the draws
+        dequantised, each plus seeded uniform noise over its grid cell, so that repeated
+        values no longer make zero neighbour distances; the entropy is that of the dequantised
+        variable, ``h = H(recorded values) + Σ log w`` exactly, slightly above the entropy of
+        the underlying variable (by about ``w² J / 24`` per coordinate, J its Fisher
+        information: 0.04 nats for N(0, 1) recorded to whole numbers). See
+        ``infoloss.data._resolution``. The draws a model's likelihood sees stay as recorded.
 
     Notes
     -----
@@ -117,7 +128,17 @@ class Samples:
     (array(['a', 'b', 'c'], dtype='<U1'), array([2., 1., 0.]))
     """
 
-    __slots__ = ("_np", "bins", "categories", "data", "discrete", "n", "support", "xp")
+    __slots__ = (
+        "_np",
+        "bins",
+        "categories",
+        "data",
+        "discrete",
+        "n",
+        "resolution",
+        "support",
+        "xp",
+    )
 
     def __init__(
         self,
@@ -127,6 +148,7 @@ class Samples:
         bins: Any = None,
         categories: Any = None,
         support: Any = None,
+        resolution: Any = None,
     ) -> None:
         if isinstance(x, Samples | Counts):
             msg = f"`x` must be an array of draws; found {type(x).__name__}"
@@ -194,6 +216,13 @@ class Samples:
             raise ValueError(msg)
         observed = 0 if support is None else len(align_counts((self,))[1][0])
         self.support = check_support(support, observed, "the number of observed categories")
+        if resolution is not None and (self.discrete or arr.dtype.kind not in "fiu"):
+            msg = (
+                "`resolution` dequantises continuous draws recorded to a grid; it cannot be "
+                "combined with discrete draws, `bins`, `categories` or `support`"
+            )
+            raise ValueError(msg)
+        self.resolution = resolution_of(resolution, arr)
 
     @property
     def d(self) -> int:
@@ -201,8 +230,10 @@ class Samples:
         return 1 if self._np.ndim == 1 else int(self._np.shape[1])
 
     def values(self) -> np.ndarray[Any, Any]:
-        """The draws as a NumPy float64 array of shape ``(n, d)``."""
-        return np.asarray(self._np, dtype=np.float64).reshape(self.n, self.d)
+        """The draws as a NumPy float64 array of shape ``(n, d)`` (dequantised where a
+        `resolution` was given)."""
+        v = np.asarray(self._np, dtype=np.float64).reshape(self.n, self.d)
+        return v if self.resolution is None else dequantized(v, self.resolution)
 
     def counts(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         """Sorted distinct categories (rows for vector draws) and how often each occurs."""
@@ -218,6 +249,8 @@ class Samples:
 
     def __repr__(self) -> str:
         kind = "discrete" if self.discrete else "continuous"
+        if self.resolution is not None:
+            kind += f", recorded to {'x'.join(f'{w:g}' for w in self.resolution)}"
         shape = f"n={self.n}" if self._np.ndim == 1 else f"n={self.n}, d={self.d}"
         return f"Samples({shape}, {kind})"
 

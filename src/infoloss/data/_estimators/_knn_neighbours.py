@@ -23,9 +23,10 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.intp]]
 _HINT = (
     "values repeated this often are usually recorded to a grid (e.g. rounded to 0.1), and such "
-    "data are discrete, or need dequantising, for a kNN estimator: treat them as categories "
-    "(Samples(x, discrete=True)) or add noise within the recording resolution (e.g. "
-    "x + rng.uniform(-0.05, 0.05, x.shape) for values rounded to 0.1)"
+    "data need dequantising for a kNN estimator: Samples(x, resolution=0.1) (or "
+    "resolution='auto' to find the grid; on the command line --resolution 0.1 or auto) adds "
+    "seeded noise within each grid cell; or treat them as categories (Samples(x, "
+    "discrete=True); --discrete)"
 )
 
 
