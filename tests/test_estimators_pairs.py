@@ -135,20 +135,17 @@ def test_nsb_js_removes_the_undersampled_bias_of_miller_madow() -> None:
 def test_default_js_is_nsb() -> None:
     assert C.DEFAULT_JS == "nsb"
     a, b = np.array([0, 1, 1, 2, 3, 3, 3]), np.array([1, 2, 2, 3, 4, 4, 0])
-    with pytest.warns(il.UndersampledWarning, match="JS divergence .nsb., in `p`"):
-        assert il.js_divergence(il.Samples(a), il.Samples(b)).method == "nsb"
-    # every category seen more than once on both sides: quiet
-    assert (
-        il.js_divergence(il.Samples(np.repeat(a, 3)), il.Samples(np.repeat(b, 3))).method == "nsb"
-    )
+    # singletons on both sides, but most draws on categories both samples show: quiet
+    assert il.js_divergence(il.Samples(a), il.Samples(b)).method == "nsb"
 
 
 def test_undersampled_js_warns_where_nsb_undercovers() -> None:
-    """Disjoint supports, K = 1000, n = m = 200 (NSB's bias -0.3 to -0.6 there, coverage 0:
-    see benchmarks/bench_discrete_pairs.py): the estimate warns."""
+    """Disjoint supports, K = 1000, n = m = 200 (NSB's bias -0.67 there, coverage 0 over 30
+    seeded replicates): all singletons, no shared category, and the data cannot tell this
+    from one undersampled distribution; the estimate warns."""
     rng = np.random.default_rng(0)
     a, b = rng.integers(0, 500, 200), rng.integers(500, 1000, 200)
-    with pytest.warns(il.UndersampledWarning, match="too few samples for the alphabet"):
+    with pytest.warns(il.UndersampledWarning, match=r"in `p`: only 0% of its draws fall on"):
         est = il.js_divergence(il.Samples(a), il.Samples(b))
     assert float(est) < math.log(2)  # the truth is log 2; the estimate falls short
 

@@ -235,16 +235,22 @@ def indices_against(
 def _warn_undersampled_js(
     P: Samples | Counts, Q: Samples | Counts, cp: Any, cq: Any, name: str
 ) -> None:
-    """JS from undersampled counts: each side's prior (NSB) or correction (Miller–Madow)
-    spreads over categories only the other side shows, and the estimate falls short (NSB on
-    disjoint supports, K = 1000, n = m = 50 ... 1000: bias -0.12 ... -0.65, coverage 0)."""
+    """JS from undersampled counts that barely overlap. Where most categories are seen once
+    and most of a side's draws fall on categories the other side never shows, the data cannot
+    tell two disjoint distributions from one undersampled one, and the estimate falls short
+    (NSB, 30 seeded replicates, n = m = 200: disjoint supports over K = 1000 -0.67, coverage 0;
+    independent Dirichlet(1) over K = 1000 -0.18, coverage 0). Where the draws share their
+    categories (Q = (P + Dirichlet(1)) / 2 over K = 100: 93% and 76% of the draws) it covers
+    (1.00) and stays quiet."""
     known = all(alphabet_counts(D)[1] for D in (P, Q))
-    for side, c in (("p", cp), ("q", cq)):
+    for side, c, other in (("p", cp, cq), ("q", cq, cp)):
         message = _counts.undersampled(c, known=known)
-        if message is not None:
+        shared = float(c[other > 0].sum() / c.sum())
+        if message is not None and shared < 0.5:
             message = message.replace("cover the entropy", "cover the JS divergence")
             warnings.warn(
-                f"JS divergence ({name}), in `{side}`: {message}",
+                f"JS divergence ({name}), in `{side}`: only {shared:.0%} of its draws fall on "
+                f"categories the other sample shows, and {message}",
                 UndersampledWarning,
                 stacklevel=_counts.user_stacklevel(),
             )
