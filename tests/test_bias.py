@@ -129,3 +129,23 @@ def test_the_interval_spans_the_estimate_and_its_correction() -> None:
 
 def test_every_data_warning_is_an_estimate_warning() -> None:
     assert issubclass(BiasWarning, infoloss.EstimateWarning)
+
+
+# ------------------------------------------------------------- P beyond Q's draws (kNN KL)
+def test_p_beyond_the_reach_of_q_warns() -> None:
+    """t_3 draws against N(0, 1) draws, n = m = 10^4: about 3% of P's draws lie beyond Q's
+    range (P(|t_3| > 3.9)), against ~2 expected for one distribution; the kNN KL is -0.5 nats
+    off (KL(t_3 ‖ N(0, 1)) = 0.6455 by quadrature, benchmarks/bench_honesty.py). It warns."""
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_t(3, 10_000), rng.normal(size=10_000)
+    with pytest.warns(BiasWarning, match=r"lie outside the range of the 10000 draws of `q`"):
+        kl_divergence(Samples(x), Samples(y))
+
+
+def test_p_within_the_reach_of_q_stays_quiet() -> None:
+    """Two samples of one distribution (and P narrower than Q): no warning in 10 seeds
+    (warnings are errors in this suite)."""
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        kl_divergence(Samples(rng.normal(size=(2000, 2))), Samples(rng.normal(size=(2000, 2))))
+        kl_divergence(Samples(rng.normal(0, 0.5, 500)), Samples(rng.normal(size=3000)))

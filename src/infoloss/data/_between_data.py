@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core import MEASURE_NAMES, Namespace, UndersampledWarning
+from .._core import MEASURE_NAMES, BiasWarning, Namespace, UndersampledWarning
 from ._alphabet_bins import binned_counts
 from ._estimators import _counts, _knn
 from ._estimators._common import choose
@@ -321,4 +321,32 @@ def two_data(
             return 0.0, 0.0, _label(name, k)
         return entropy_estimate(P, "kl" if name == "wkv" else name, k, 0.0, rng)
     v, se = fn(x, y, k, as_generator(rng))
+    if measure != "js_divergence":
+        _warn_beyond_q(x, y, MEASURE_NAMES[measure], _label(name, k))
     return float(v), float(se), _label(name, k)
+
+
+def _warn_beyond_q(x: Any, y: Any, what: str, label: str) -> None:
+    """P's draws beyond the range of Q's: Q's sample does not reach where P goes (heavier tails
+    or a wider spread), log q there is read from far neighbours, and the kNN estimate of KL or
+    cross-entropy falls short (t_3 draws against N(0, 1), n = m = 10^4: -0.5 nats, coverage
+    0.04; N(0, diag(0.5, 1.25, 2)) against N(0, I): -0.03, coverage 0.5). Were P and Q one
+    distribution, each of P's draws would fall outside Q's range in a coordinate with
+    probability 2/(m + 1) (exchangeability): at most ``E = 2 d n / (m + 1)`` in all. More than
+    ``5 E + 10`` is the warning: a shifted but light-tailed P (N(0, I) against N(0.5, I),
+    n = 5000, m = 4000: 2.6 E in d = 1, 3.3 E in d = 5, bias within 1.3 standard errors)
+    stays quiet; t_3 against N(0, 1) (25 E) and the anisotropic case (about 10 E) warn."""
+    n, m, d = x.shape[0], y.shape[0], x.shape[1]
+    outside = int(np.count_nonzero(((x < y.min(axis=0)) | (x > y.max(axis=0))).any(axis=1)))
+    expected = 2 * d * n / (m + 1)
+    if outside <= 5 * expected + 10:
+        return
+    msg = (
+        f"the {what} estimate ({label}): {outside} of the {n} draws of `p` ({outside / n:.1%}) "
+        f"lie outside the range of the {m} draws of `q` (about {expected:.0f} would if they came "
+        "from one distribution): `p` reaches where `q`'s sample does not (heavier tails or a "
+        "wider spread), and nearest-neighbour estimates of log q there fall short: the bias "
+        "can be many standard errors. Remedy: many more draws of `q`, or a model for Q "
+        "(kl_divergence(Samples(x), model)), whose log-density reaches every draw"
+    )
+    warnings.warn(msg, BiasWarning, stacklevel=_counts.user_stacklevel())
