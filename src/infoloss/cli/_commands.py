@@ -54,21 +54,20 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def _number_or_auto(text: str | None, flag: str, kind: type, what: str) -> Any:
+    """``--bins`` / ``--resolution``: a number of the given kind, ``"auto"`` or absent."""
+    if text is None or text == "auto":
+        return text
+    try:
+        return kind(text)
+    except ValueError:
+        msg = f"{flag} must be {what} or 'auto'; found {text!r}"
+        raise InputError(msg) from None
+
+
 def _sampling(args: argparse.Namespace) -> Sampling:
-    bins: int | str | None = args.bins
-    if isinstance(bins, str) and bins != "auto":
-        try:
-            bins = int(bins)
-        except ValueError:
-            msg = f"--bins must be a whole number or 'auto'; found {args.bins!r}"
-            raise InputError(msg) from None
-    resolution: float | str | None = args.resolution
-    if isinstance(resolution, str) and resolution != "auto":
-        try:
-            resolution = float(resolution)
-        except ValueError:
-            msg = f"--resolution must be a number or 'auto'; found {args.resolution!r}"
-            raise InputError(msg) from None
+    bins = _number_or_auto(args.bins, "--bins", int, "a whole number")
+    resolution = _number_or_auto(args.resolution, "--resolution", float, "a number")
     return Sampling(discrete=args.discrete, bins=bins, resolution=resolution)
 
 
