@@ -12,9 +12,17 @@ from ._array_api import Array
 
 __all__ = ["Estimate"]
 
-# NumPy ufuncs that act on an estimate as the affine maps ``v + c``, ``v - c``, ``c - v``,
-# ``c * v``, ``v / c`` and ``-v``: their standard error follows exactly.
-_AFFINE_UFUNCS = {"add", "subtract", "multiply", "true_divide", "divide", "negative", "positive"}
+# NumPy ufuncs that act on an estimate as the affine maps ``v + c``, ``v - c``, ``v * c``,
+# ``v / c`` (estimate on the left) and ``c + v``, ``c - v``, ``c * v`` (on the right): the
+# operator methods that carry the standard error exactly.
+_LEFT = {
+    "add": "__add__",
+    "subtract": "__sub__",
+    "multiply": "__mul__",
+    "true_divide": "__truediv__",
+    "divide": "__truediv__",
+}
+_RIGHT = {"add": "__radd__", "subtract": "__rsub__", "multiply": "__rmul__"}
 
 
 class Estimate:
@@ -56,7 +64,6 @@ class Estimate:
     """
 
     __slots__ = ("bias", "method", "n", "stderr", "value")
-    __array_ufunc__: Any  # defined below: NumPy defers ``array + est`` to `__radd__`
 
     def __init__(
         self, value: Array, stderr: Array, method: str, n: int, *, bias: Array | None = None
@@ -219,6 +226,19 @@ class Estimate:
     __hash__ = None  # type: ignore[assignment]
 
     # ------------------------------------------------------------------- NumPy
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """``array + est`` and ``np.negative(est)`` stay estimates; other ufuncs see the value."""
+        name = ufunc.__name__
+        if method == "__call__" and not kwargs:
+            if len(inputs) == 1 and name in ("negative", "positive"):
+                return -self if name == "negative" else self
+            if len(inputs) == 2 and inputs[0] is self and name in _LEFT:
+                return getattr(self, _LEFT[name])(inputs[1])
+            if len(inputs) == 2 and inputs[1] is self and name in _RIGHT:
+                return getattr(self, _RIGHT[name])(inputs[0])
+        plain = [np.asarray(x) if isinstance(x, Estimate) else x for x in inputs]
+        return getattr(ufunc, method)(*plain, **kwargs)
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray[Any, Any]:
         return np.asarray(_plain(self.value), dtype=dtype)
 
@@ -230,32 +250,6 @@ class Estimate:
         else:
             body = f"shape {tuple(self.value.shape)}"
         return f"Estimate({body}, method={self.method!r}, n={self.n})"
-
-
-def _array_ufunc(self: Estimate, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-    """``array + est`` and ``np.negative(est)`` stay estimates; other ufuncs see the value."""
-    if method == "__call__" and ufunc.__name__ in _AFFINE_UFUNCS and not kwargs:
-        if len(inputs) == 1:
-            return -self if ufunc.__name__ == "negative" else self
-        a, b = inputs
-        name = ufunc.__name__
-        if b is self:  # the estimate on the right: c + v, c - v, c * v
-            if name == "add":
-                return self.__radd__(a)
-            if name == "subtract":
-                return self.__rsub__(a)
-            if name == "multiply":
-                return self.__rmul__(a)
-        else:
-            op = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__"}.get(
-                name, "__truediv__"
-            )
-            return getattr(self, op)(b)
-    plain = [np.asarray(x) if isinstance(x, Estimate) else x for x in inputs]
-    return getattr(ufunc, method)(*plain, **kwargs)
-
-
-Estimate.__array_ufunc__ = _array_ufunc
 
 
 def _value(x: Any) -> Any:

@@ -112,12 +112,15 @@ def alphabet_counts(D: Samples | Counts) -> tuple[np.ndarray[Any, Any], bool]:
     """The counts over the alphabet (declared unseen categories as zero cells) and whether
     the alphabet is known: declared by `categories`, `support` or bins, or by zero cells
     listed in `Counts`. Unknown: the observed categories only."""
+    counts = D.counts if isinstance(D, Counts) else D.counts()[1]
+    return _padded(counts, D.support), alphabet_known(D)
+
+
+def alphabet_known(D: Samples | Counts) -> bool:
+    """Whether the alphabet of `D` is declared (see `alphabet_counts`); counts nothing."""
     if isinstance(D, Counts):
-        known = D.support is not None or bool((D.counts == 0).any())
-        return _padded(D.counts, D.support), known
-    counts = D.counts()[1]
-    known = D.bins is not None or D.categories is not None or D.support is not None
-    return _padded(counts, D.support), known
+        return D.support is not None or bool((D.counts == 0).any())
+    return D.bins is not None or D.categories is not None or D.support is not None
 
 
 def _padded(c: np.ndarray[Any, Any], support: int | None) -> np.ndarray[Any, Any]:
@@ -242,7 +245,7 @@ def _warn_undersampled_js(
     independent Dirichlet(1) over K = 1000 -0.18, coverage 0). Where the draws share their
     categories (Q = (P + Dirichlet(1)) / 2 over K = 100: 93% and 76% of the draws) it covers
     (1.00) and stays quiet."""
-    known = all(alphabet_counts(D)[1] for D in (P, Q))
+    known = all(alphabet_known(D) for D in (P, Q))
     for side, c, other in (("p", cp, cq), ("q", cq, cp)):
         message = _counts.undersampled(c, known=known)
         shared = float(c[other > 0].sum() / c.sum())

@@ -47,6 +47,7 @@ import array_api_compat
 import numpy as np
 
 from .._core import MEASURE_NAMES, BiasWarning
+from ._estimators._alphabet import user_stacklevel
 from ._samples import Counts, Samples
 
 __all__ = ["MIN_DRAWS", "Bias", "checked_bias", "diagnose", "split"]
@@ -201,7 +202,7 @@ def _slow_bias(measure: str, data: Sequence[Samples | Counts], stderr: float, la
         f"data), more than twice the standard error ({stderr:.2g}); the interval may not "
         f"cover. Remedy: {remedy}."
     )
-    warnings.warn(msg, BiasWarning, stacklevel=7)
+    warnings.warn(msg, BiasWarning, stacklevel=user_stacklevel())
 
 
 def checked_bias(
@@ -212,12 +213,15 @@ def checked_bias(
     stderr: float,
     label: str,
     rng: Any = None,
+    sign: float = 1.0,
 ) -> float | None:
     """The extrapolated bias where halving the data shows one above `SHOW_AT` standard
     errors, else None; above `WARN_AT`, with a `BiasWarning` naming the regime and the remedy.
     Continuous draws too few to quarter warn too (their bias cannot be assessed), and so do
     nearest-neighbour entropies in d >= 5 whose standard error is below half the bias
-    measured there (`_slow_bias`), which halving cannot see."""
+    measured there (`_slow_bias`), which halving cannot see. ``sign = -1`` where `estimate`
+    is a term subtracted from the result (the entropy in KL(data ‖ model) = NLL − H): the
+    bias and the step are then reported for the result."""
     continuous = any(isinstance(D, Samples) and not D.discrete for D in data)
     if continuous and min(D.n for D in data) < MIN_DRAWS and math.isfinite(value):
         where, remedy = _regime(data, label, measure)
@@ -225,20 +229,21 @@ def checked_bias(
             f"{where}: too few draws to assess its bias (at least {MIN_DRAWS} are needed, and "
             f"nearest-neighbour estimates need many more than the dimension). Remedy: {remedy}."
         )
-        warnings.warn(msg, BiasWarning, stacklevel=6)
+        warnings.warn(msg, BiasWarning, stacklevel=user_stacklevel())
         return None
     found = diagnose(estimate, data, value, stderr, rng)
     if found is None or not found.dominates:
         _slow_bias(measure, data, stderr, label)
     if found is None or not found.visible:
         return None
+    bias, step = sign * found.value, sign * found.step
     if not found.dominates:
-        return found.value
+        return bias
     where, remedy = _regime(data, label, measure)
     msg = (
-        f"{where}: halving the data moves it by {found.step:+.3g} nats, against a standard "
-        f"error of {stderr:.2g}: its bias dominates (extrapolated: {found.value:+.3g} nats; "
+        f"{where}: halving the data moves it by {step:+.3g} nats, against a standard "
+        f"error of {stderr:.2g}: its bias dominates (extrapolated: {bias:+.3g} nats; "
         f"`.bias` holds it and `.interval()` takes it in). Remedy: {remedy}."
     )
-    warnings.warn(msg, BiasWarning, stacklevel=6)
-    return found.value
+    warnings.warn(msg, BiasWarning, stacklevel=user_stacklevel())
+    return bias

@@ -24,6 +24,7 @@ from ._between_data import (
     indices_against,
     is_discrete,
 )
+from ._bias import checked_bias
 from ._estimators import _counts, _knn, _pairs_tail
 from ._samples import Counts, Samples, to_numpy
 
@@ -239,7 +240,20 @@ def data_vs_model(
         raise ValueError(msg) from None
     value = mean - h
     stderr = _kl_model_stderr(P, model, label, se, h_se)
-    return Estimate(value, stderr, f"nll-{label}", n)
+    # the mean NLL is unbiased: the bias is the entropy term's, one number for every model of
+    # a batch, judged against the smallest standard error of the batch
+    bias = checked_bias(
+        measure,
+        lambda d: entropy_estimate(d[0], method, k, 0.0, rng)[0],
+        (P,),
+        h,
+        float(np.min(_to_plain(stderr))),
+        f"nll-{label}",
+        rng,
+        sign=-1.0,
+    )
+    b = None if bias is None else xp.full_like(xp.asarray(value), bias)
+    return Estimate(value, stderr, f"nll-{label}", n, bias=b)
 
 
 def _warn_infinite(model: Any) -> None:

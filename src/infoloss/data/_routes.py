@@ -99,23 +99,6 @@ def _data_and_model(
         model = as_model(Q, "q", opts)
         P = _valued(P, model)
         est = data_vs_model(measure, P, model, opts.method, opts.k, opts.rng)
-        if measure == "kl_divergence":  # the cross-entropy (the mean NLL) is unbiased
-            v, se = float(_plain(est.value)), float(_plain(est.stderr))
-            bias = checked_bias(
-                measure,
-                lambda d: float(
-                    _plain(
-                        data_vs_model(measure, d[0], model, opts.method, opts.k, opts.rng).value
-                    )
-                ),
-                (P,),
-                v,
-                se,
-                est.method,
-                opts.rng,
-            )
-            if bias is not None:
-                est.bias = model.xp.asarray(bias, dtype=est.value.dtype)
         return est, model.xp
     # a model against data: the model is represented by `n` draws
     data, (name, model) = (P, ("q", Q)) if is_data(P) else (Q, ("p", P))
@@ -170,10 +153,6 @@ def _estimate(
     dtype = _result_dtype(xp, args)
     b = None if bias is None else xp.asarray(bias, dtype=dtype)
     return Estimate(xp.asarray(v, dtype=dtype), xp.asarray(se, dtype=dtype), label, int(n), bias=b)
-
-
-def _plain(v: Any) -> Any:
-    return v.detach().cpu() if hasattr(v, "detach") else v
 
 
 def _result_dtype(xp: Namespace, args: tuple[Any, ...]) -> Any:
