@@ -18,7 +18,10 @@ def tail_index(nll: np.ndarray[Any, Any], weights: np.ndarray[Any, Any] | None =
     k largest excesses ``Y = nll − median`` and ``M_r`` the mean of ``L^r``,
     ``γ̂ = M₁ + 1 − ½ (1 − M₁²/M₂)^(−1)``; unlike Hill's it is consistent for γ = 0 too
     (exponential-type tails, such as the NLL of normal data under a normal model).
-    k = ⌊2 sqrt(n)⌋; NaN for n < 100, or when the k + 1 largest hold at most k/2 distinct
+    k = ⌊n^0.7⌋ (against 2 sqrt(n): at n = 1000 the index of t_3 draws' NLL under N(0, 1),
+    γ = 2/3, exceeds 0.4 in 0.995 of 400 replicates instead of 0.948, and that of normal draws
+    in none; a power law needs no small k, a normal NLL's exponential tail tolerates a large
+    one); NaN for n < 100, or when the k + 1 largest hold at most k/2 distinct
     values or ``Y_(k+1)`` is 0 (ties: a discrete NLL with a light tail, such as Poisson data
     under a Poisson model, whose few values the estimator would misread).
     Weights are multiplicities (counts of each value).
@@ -33,7 +36,7 @@ def tail_index(nll: np.ndarray[Any, Any], weights: np.ndarray[Any, Any] | None =
     order = np.argsort(x)[::-1]
     x, w = x[order], w[order]
     cum = np.cumsum(w)
-    k = int(2 * math.sqrt(n))
+    k = int(n**0.7)
     median = x[np.searchsorted(cum, n / 2)]
     head = int(np.searchsorted(cum, k + 1)) + 1  # the distinct values holding the top k + 1
     top = np.repeat(x[:head], w[:head].astype(np.int64))[: k + 1] - median
