@@ -22,7 +22,7 @@ from infoloss.data._between_data import _aligned_counts, alphabet_counts
 from infoloss.data._estimators import _counts as C
 from infoloss.data._estimators._alphabet_pym import _py_prior_moments, _PYPosterior
 from infoloss.data._estimators._nsb import dirichlet_entropy_moments
-from infoloss.data._estimators._unseen_cwj import lerch_tail
+from infoloss.data._estimators._unseen_cwj import _jackknife_se, lerch_tail
 
 from .conftest import to_xp
 
@@ -292,6 +292,23 @@ def test_power_law_known_alphabet_well_sampled_is_unbiased() -> None:
         z.append((v - h) / se)
     assert abs(np.mean(z)) < 2.5 / np.sqrt(20) * 2  # mean z near 0 (SE of the mean 1/sqrt(20))
     assert np.mean(np.abs(z) < 1.96) >= 0.8
+
+
+@pytest.mark.parametrize("c", [[1, 1, 1, 2, 3, 5], [10, 5, 2, 2, 1, 1, 1, 1], [4, 3, 3, 2, 2]])
+def test_chao_wang_jost_jackknife_is_the_delete_one_recomputation(c: list[int]) -> None:
+    """The O(distinct counts) jackknife equals n recomputations with one draw removed, and the
+    reported stderr is at least it (the larger of bootstrap and jackknife)."""
+    counts = np.array(c, dtype=float)
+    n = counts.sum()
+    loo = []
+    for i in np.repeat(np.arange(counts.size), counts.astype(int)):
+        d = counts.copy()
+        d[i] -= 1
+        loo.append(_cwj_mpmath([int(x) for x in d if x > 0]))
+    loo_a = np.array(loo)
+    brute = math.sqrt((n - 1) / n * np.sum((loo_a - loo_a.mean()) ** 2))
+    assert _jackknife_se(counts, n) == pytest.approx(brute, rel=1e-10)
+    assert C.ENTROPY["chao_wang_jost"](counts)[1] >= brute * (1 - 1e-12)
 
 
 def test_coverage_of_the_unknown_alphabet_default() -> None:

@@ -109,7 +109,8 @@ def _entropy_chao_wang_jost(c: Vector) -> Result:
     Stderr: the standard deviation over 200 bootstrap samples of size n drawn from an
     estimated population of the detected categories (adjusted for coverage) plus f₀
     undetected ones (Chao1), each replicate re-estimating the unseen part (Chao et al. 2013,
-    Appendix S2); seeded, so the same counts give the same stderr.
+    Appendix S2); seeded, so the same counts give the same stderr. The larger of that and
+    the delete-one jackknife (`_jackknife_se`) is reported.
 
     Chao, A., Wang, Y. T. & Jost, L. (2013), "Entropy and the species accumulation curve: a
     novel entropy estimator via discovery rates of new species", Methods in Ecology and
@@ -122,7 +123,29 @@ def _entropy_chao_wang_jost(c: Vector) -> Result:
     value = float(_cwj_from_parts(n, _zhang_part(pos, n), f1, f2))
     if n < 2:
         return value, float("nan")
-    return value, _bootstrap_se(pos, n)
+    return value, max(_bootstrap_se(pos, n), _jackknife_se(pos, n))
+
+
+def _jackknife_se(pos: Vector, n: float) -> float:
+    """The delete-one jackknife standard error of the estimator (one evaluation per distinct
+    count: every draw of a category seen X times leaves the same counts behind).
+
+    By the Efron–Stein inequality its square overestimates the variance on average, which the
+    bootstrap from an estimated population does not promise: where the surprisal has a heavy
+    tail (a power law) the bootstrap's rare categories are too few and its SD runs low (Zipf(2),
+    K = 1000, n = 1000: bootstrap 0.88 of the RMSE, coverage 0.87; the larger of the two 0.90).
+    """
+    values, mult = np.unique(pos, return_counts=True)
+    m = n - 1
+    t = float(np.sum(pos * special.digamma(pos)))  # Σ X ψ(X): Zhang's part is ψ(n) − t/n
+    down = np.where(values > 1, (values - 1) * special.digamma(np.maximum(values - 1, 1)), 0.0)
+    zhang = special.digamma(m) - (t - values * special.digamma(values) + down) / m
+    f1 = float(np.count_nonzero(pos == 1)) - (values == 1) + (values == 2)
+    f2 = float(np.count_nonzero(pos == 2)) - (values == 2) + (values == 3)
+    loo = _cwj_from_parts(m, zhang, f1, f2)  # one draw of a category seen X times removed
+    w = values * mult  # the draws that leave each
+    mean = float(np.sum(w * loo)) / n
+    return float(np.sqrt((n - 1) / n * np.sum(w * (loo - mean) ** 2)))
 
 
 def _bootstrap_se(pos: Vector, n: float) -> float:
