@@ -153,6 +153,9 @@ def _continuous_cases() -> list[tuple[str, np.ndarray, Any]]:
     return [("breast-cancer-pc1", pc1, il.Normal), ("simulated-gamma", g, il.Gamma)]
 
 
+# The breast-cancer PC1 (n = 569) is right-skewed: under a Normal its NLL's tail index is
+# 0.63, and the estimate rightly says its interval is not to be trusted; the minimiser is.
+@pytest.mark.filterwarnings("ignore::infoloss.HeavyTailWarning")
 @pytest.mark.parametrize(
     ("name", "x", "family"), _continuous_cases(), ids=["breast-cancer-pc1", "simulated-gamma"]
 )

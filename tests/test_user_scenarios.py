@@ -395,7 +395,11 @@ def test_knn_gaussian_entropy_and_kl(d) -> None:
     h_true = 0.5 * d * math.log(2 * math.pi * math.e)
     kl_true = 0.125 * d
     h = entropy(Samples(x))
-    kl = kl_divergence(Samples(x), Samples(y))
+    if d >= 5:  # two-sample kNN in d >= 5: a bias halving cannot measure, always said
+        with pytest.warns(il.BiasWarning, match="two-sample nearest-neighbour"):
+            kl = kl_divergence(Samples(x), Samples(y))
+    else:
+        kl = kl_divergence(Samples(x), Samples(y))
     # 4 stderr plus the estimators' finite-n bias at these sizes, measured over 120 seeded
     # repeats (H / KL): d = 3 -0.019 / -0.033, d = 5 -0.028 / -0.039 (+- 0.002-0.004), i.e.
     # up to 1.3 stderr, which left a fresh seed ~3 stderr of room; d = 1 below 0.002
