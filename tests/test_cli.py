@@ -52,7 +52,7 @@ def test_example_in_nats() -> None:
 def test_bad_base_is_one_line_and_exit_code_2() -> None:
     done = _run("example", "--base", "1")
     assert done.returncode == 2
-    assert done.stderr.startswith("infoloss: error: `base`")
+    assert done.stderr.startswith("infoloss: error: --base must be")  # the flag, not `base`
     assert "Traceback" not in done.stderr
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ._errors import InputError
 from ._example import print_example
+from ._source import MAX_STREAM_MB
 
 __all__ = ["main"]
 
@@ -37,9 +38,13 @@ examples:
 _INPUTS = """\
 inputs (P, Q, X), each one of:
   a file of samples    CSV/TSV (--column NAME picks a column), one value per line, .npy
-                       ((n,) or (n, d)), Parquet (needs pyarrow). Whole numbers and text are
-                       categories; decimals are continuous (--categorical / --continuous).
-                       Lines starting with # are comments.
+                       ((n,) or (n, d)), Parquet; - reads standard input. Whole numbers, text
+                       and True/False are categories; decimals are continuous (--categorical
+                       / --continuous). Text files are read by pandas (pip install
+                       'infoloss[cli]'): the first row is a header when it holds names above
+                       numbers, or names of several columns or of a .csv's column (--header
+                       yes|no decides); missing cells are counted and left out (--missing
+                       error refuses them); # is data; not UTF-8: read as Latin-1, with a note.
   probabilities or     inline "0.2,0.3,0.5" or '{"a": 3, "b": 5}', a .json list or
   counts               {category: value} mapping, a one-row CSV, or a CSV with a column
                        named p/prob/probability or count/n/frequency beside the categories.
@@ -52,6 +57,10 @@ the other side's categories in sorted order.
 
 results: in bits unless --base; "exact" from probabilities, "closed form" from parameters,
 otherwise the estimator's name with ± one standard error (--json: also a 95% interval).
+The entropy rows of data use the entropy estimator inside the KL rows' one, so that
+H(P, Q) = H(P) + KL(P ‖ Q) row by row (checked under the table); --entropy-method and
+--divergence-method choose otherwise, and --explain says what each name means.
+Two tables of named columns without --column: the drift report, column by column.
 In --json, infinite or undefined values are the strings "inf" and "nan", and a measure that
 is not available has "value": null and a "reason". Bad input exits with code 2."""
 
@@ -63,7 +72,9 @@ examples:
   infoloss compare "0.5,0.25,0.25" "0.25,0.25,0.5"
   infoloss compare heights.csv "norm(loc=170, scale=10)" --column cm --plot report.png
   infoloss compare a.npy b.npy --k 5 --json
-  infoloss compare counts.json "[0.2, 0.3, 0.5]" --pseudocount 0.5"""
+  infoloss compare counts.json "[0.2, 0.3, 0.5]" --pseudocount 0.5
+  infoloss compare old.parquet new.parquet         two tables: drift of every shared column
+  infoloss compare --drift-example                 the same on bundled synthetic tables"""
 
 _ENTROPY_EPILOG = f"""\
 {_INPUTS}
@@ -111,6 +122,7 @@ def _add_common(p: argparse.ArgumentParser, *, pair: bool) -> None:
         metavar="NAME",
         help=f"the column of a CSV/TSV/Parquet file to read{each}",
     )
+    _add_reading(p)
     kind = p.add_mutually_exclusive_group()
     kind.add_argument(
         "--categorical",
@@ -141,9 +153,25 @@ def _add_common(p: argparse.ArgumentParser, *, pair: bool) -> None:
     p.add_argument(
         "--method",
         metavar="NAME",
-        help="estimator for data, or mc for distributions (default: exact where possible, else "
-        "the library's default estimator); e.g. plugin, miller_madow, nsb (counts), kl, bsy "
-        "(continuous samples); a wrong name lists the valid ones",
+        help="estimator for data, or mc for distributions, of every row (default: exact where "
+        "possible, else the library's default estimator); e.g. plugin, miller_madow, nsb "
+        "(counts), kl, bsy (continuous samples); a wrong name lists the valid ones",
+    )
+    p.add_argument(
+        "--entropy-method",
+        metavar="NAME",
+        help="estimator of the entropy rows only (overrides --method); see --explain",
+    )
+    if pair:
+        p.add_argument(
+            "--divergence-method",
+            metavar="NAME",
+            help="estimator of the cross-entropy, KL and JS rows only (overrides --method)",
+        )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="list the estimators' names, one line each, and exit",
     )
     p.add_argument("--k", type=_positive_int, metavar="K", help="neighbours for kNN estimators")
     if pair:
@@ -164,6 +192,48 @@ def _add_common(p: argparse.ArgumentParser, *, pair: bool) -> None:
         action="store_true",
         default=argparse.SUPPRESS,
         help="show the Python traceback of an error",
+    )
+
+
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    read = p.add_argument_group(
+        "reading files (CSV/TSV/Parquet need: pip install 'infoloss[cli]')"
+    )
+    read.add_argument(
+        "--header",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="whether the first row of a CSV/TSV names the columns (default: auto, see below)",
+    )
+    read.add_argument(
+        "--missing",
+        choices=("drop", "error"),
+        default="drop",
+        help="missing cells (NA, NaN, null, empty, #N/A...): leave them out and say how many "
+        "(drop, the default) or refuse the file (error)",
+    )
+    read.add_argument(
+        "--na-value",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="another marker of missing cells (repeatable), beside pandas' NA, NaN, null...",
+    )
+    read.add_argument(
+        "--decimal", default=".", metavar="C", help="decimal mark of numbers in text files: . or ,"
+    )
+    read.add_argument(
+        "--thousands", metavar="C", help='thousands separator in text files: "," "." "\'"'
+    )
+    read.add_argument(
+        "--comment", metavar="C", help="lines from C on are comments (default: none; # is data)"
+    )
+    read.add_argument(
+        "--max-stream-mb",
+        type=_positive_int,
+        default=MAX_STREAM_MB,
+        metavar="MB",
+        help=f"largest standard input (-) or FIFO read, in MB (default {MAX_STREAM_MB})",
     )
 
 
@@ -198,6 +268,12 @@ def _parser() -> argparse.ArgumentParser:
     cmp.add_argument("Q", nargs="?", help="the one standing in for it")
     _add_common(cmp, pair=True)
     cmp.add_argument(
+        "--drift-example",
+        action="store_true",
+        help="the drift report on the bundled synthetic tables (two tables of customers, "
+        "some columns shifted on purpose)",
+    )
+    cmp.add_argument(
         "--plot",
         metavar="FILE.png",
         help="draw P, Q and the pointwise p·log(p/q) whose sum is KL(P ‖ Q) (needs matplotlib)",
@@ -209,7 +285,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_ENTROPY_EPILOG,
         formatter_class=raw,
     )
-    ent.add_argument("X", help="a file, a list or a distribution spec")
+    ent.add_argument("X", nargs="?", help="a file, a list or a distribution spec")
     _add_common(ent, pair=False)
     return parser
 
@@ -241,7 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, TypeError, ValueError) as exc:
         if args.debug:
             traceback.print_exc()
-        message = str(exc) if isinstance(exc, InputError) else " ".join(str(exc).split())
+        from ._methods import flag_words
+
+        message = (
+            str(exc) if isinstance(exc, InputError) else flag_words(" ".join(str(exc).split()))
+        )
         print(f"infoloss: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -7,82 +7,53 @@ distribution), where it came from and why that kind was assumed; nothing is comp
 from __future__ import annotations
 
 import json
-import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ._errors import InputError
+from ._lists import from_array, from_json, from_list, is_number, samples, typed, values_as
+from ._operand import Operand
+from ._read import Column, ReadOptions, Table, read_npy, read_parquet, read_table
+from ._source import Source, is_file, open_source
 from ._spec import looks_like_spec, read_spec
-from ._tables import read_npy, read_parquet, read_table
 
-__all__ = ["KINDS", "Operand", "load"]
+__all__ = [
+    "KINDS",
+    "Operand",
+    "check_missing",
+    "from_table",
+    "is_weights_table",
+    "load",
+    "read_file_table",
+    "takes_column",
+]
 
 KINDS = ("samples", "counts", "probs")
 _PROB_NAMES = frozenset({"p", "prob", "probs", "probability", "probabilities"})
 _COUNT_NAMES = frozenset({"count", "counts", "n", "freq", "frequency", "frequencies"})
 _SPLIT = re.compile(r"[\s,;]+")
-
-
-@dataclass
-class Operand:
-    """One side of the comparison, as read from the command line."""
-
-    side: str
-    kind: str  # "samples", "counts", "probs" or "model"
-    source: str  # "inline", "income.csv column bracket", ...
-    values: np.ndarray[Any, Any] | None = None  # samples: (n,) or (n, d)
-    weights: np.ndarray[Any, Any] | None = None  # counts or probabilities
-    categories: np.ndarray[Any, Any] | None = None  # labels of `weights`; None: by position
-    model: Any = None  # a SciPy frozen distribution
-    assumed: str = ""  # why this kind was assumed
-    discrete: bool = True
-
-    @property
-    def n(self) -> int:
-        if self.values is not None:
-            return int(self.values.shape[0])
-        if self.kind == "counts" and self.weights is not None:
-            return int(self.weights.sum())
-        return 0
-
-    def describe(self) -> str:
-        """``"Q: 2,000 samples, categorical (10 categories), from income.csv column bracket"``."""
-        why = f"; {self.assumed}" if self.assumed else ""
-        where = "(inline)" if self.source == "inline" else f"from {self.source}"
-        if self.kind == "model":
-            what = "discrete" if self.discrete else "continuous"
-            return f"{self.side}: distribution {self.source}, {what} (SciPy's parametrisation)"
-        if self.kind == "samples":
-            assert self.values is not None
-            dims = f" of dimension {self.values.shape[1]}" if self.values.ndim == 2 else ""
-            if self.discrete:
-                k = len(np.unique(self.values))
-                what = f"categorical ({k} categor{'y' if k == 1 else 'ies'})"
-            else:
-                what = "continuous"
-            where = "given inline" if self.source == "inline" else where
-            return f"{self.side}: {self.n:,} samples{dims}, {what}, {where}{why}"
-        assert self.weights is not None
-        k = self.weights.shape[0]
-        if self.kind == "counts":
-            return f"{self.side}: {self.n:,} counts in {k} categories {where}{why}"
-        return f"{self.side}: {k} probabilities {where}{why}"
+Vector = np.ndarray[Any, Any]
 
 
 def load(
-    text: str, side: str, *, as_kind: str | None = None, column: str | None = None
+    text: str,
+    side: str,
+    *,
+    as_kind: str | None = None,
+    column: str | None = None,
+    opts: ReadOptions | None = None,
 ) -> Operand:
     """Read one argument of ``infoloss compare`` / ``infoloss entropy``."""
-    path = Path(text)
-    if path.is_dir():
-        msg = f"{side}: {text!r} is a directory, not a file"
+    opts = ReadOptions() if opts is None else opts
+    if is_file(text):
+        source = open_source(text, side, limit_mb=opts.max_stream_mb)
+        return check_missing(_from_file(source, side, as_kind, column, opts), opts)
+    if column is not None:
+        msg = f"{side}: --column {column} applies to a table in a file; {_shown(text)} is not one"
         raise InputError(msg)
-    if path.exists():
-        return _from_file(path, text, side, as_kind, column)
     if looks_like_spec(text):
         return _from_spec(text, side)
     stripped = text.strip()
@@ -90,23 +61,44 @@ def load(
         try:
             obj = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            msg = f"{side}: malformed JSON list {text!r}: {exc.msg} at character {exc.pos}"
+            msg = f"{side}: malformed JSON {_shown(text)}: {exc.msg} at character {exc.pos}"
             raise InputError(msg) from None
-        return _from_json(obj, side, "inline", as_kind)
+        return from_json(obj, side, "inline", as_kind)
     words = [w for w in _SPLIT.split(stripped) if w]
-    if words and all(_is_number(w) for w in words):
-        return _from_list(_typed(words), None, side, "inline", as_kind)
+    if words and all(is_number(w) for w in words):
+        return from_list(typed(words), None, side, "inline", as_kind)
     if not stripped:
         msg = f"{side}: empty argument; expected a file, a list of numbers or a distribution"
         raise InputError(msg)
-    if path.suffix or "/" in text or "\\" in text:
+    if len(text) < 256 and (Path(text).suffix or "/" in text or "\\" in text):
         msg = f"{side}: file not found: {text}"
         raise InputError(msg)
     msg = (
-        f"{side}: cannot read {text!r}: it is not a file, a list of numbers "
+        f"{side}: cannot read {_shown(text)}: it is not a file, a list of numbers "
         '("0.2,0.3,0.5") or a distribution spec ("norm(loc=0, scale=1)")'
     )
     raise InputError(msg)
+
+
+def check_missing(op: Operand, opts: ReadOptions) -> Operand:
+    """``--missing error``: refuse an input with missing cells (else they were left out)."""
+    if op.missing and opts.missing == "error":
+        msg = (
+            f"{op.side}: {op.source} has {op.missing:,} missing value(s) (NA, NaN, null, "
+            "empty...); --missing drop leaves them out"
+        )
+        raise InputError(msg)
+    return op
+
+
+def takes_column(text: str) -> bool:
+    """Whether the argument names a table (CSV/TSV/Parquet or standard input) for --column."""
+    return is_file(text) and Path(text).suffix.lower() not in (".npy", ".json")
+
+
+def _shown(text: str) -> str:
+    """An argument quoted for a message, cut to 60 characters."""
+    return repr(text) if len(text) <= 60 else repr(text[:50]) + f"... ({len(text)} characters)"
 
 
 def _from_spec(text: str, side: str) -> Operand:
@@ -118,214 +110,122 @@ def _from_spec(text: str, side: str) -> Operand:
 
 
 def _from_file(
-    path: Path, text: str, side: str, as_kind: str | None, column: str | None
+    source: Source, side: str, as_kind: str | None, column: str | None, opts: ReadOptions
 ) -> Operand:
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".npy":
-            return _from_array(read_npy(path, side), side, text, as_kind)
-        if suffix == ".json":
-            try:
-                obj = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError as exc:
-                msg = f"{side}: {text} is not valid JSON: {exc.msg} at line {exc.lineno}"
-                raise InputError(msg) from None
-            return _from_json(obj, side, text, as_kind)
-        header: list[str] | None
-        if suffix in (".parquet", ".pq"):
-            header, columns = read_parquet(path, side)
-        else:
-            header, columns = read_table(path, side, column)
-    except UnicodeDecodeError:
-        msg = f"{side}: {text} is not a text file (expected CSV/TSV, one value per line, .npy)"
-        raise InputError(msg) from None
-    return _from_columns(header, columns, side, text, as_kind, column)
+    suffix, name = source.suffix, source.name
+    if column is not None and suffix in (".npy", ".json"):
+        msg = (
+            f"{side}: --column {column} applies to CSV/TSV/Parquet tables; {name} is a "
+            f"{suffix} {'array' if suffix == '.npy' else 'file'} without named columns"
+        )
+        raise InputError(msg)
+    if suffix == ".npy":
+        assert source.path is not None
+        return from_array(read_npy(source.path, side), side, name, as_kind)
+    if suffix == ".json":
+        try:
+            obj = json.loads(source.read().decode("utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            msg = f"{side}: {name} is not valid JSON: {exc.msg} at line {exc.lineno}"
+            raise InputError(msg) from None
+        except UnicodeDecodeError:
+            msg = f"{side}: {name} is not valid JSON: it is not UTF-8 text"
+            raise InputError(msg) from None
+        return from_json(obj, side, name, as_kind)
+    return from_table(_table(source, side, column, opts), side, name, as_kind, column)
 
 
-def _from_columns(
-    header: list[str] | None,
-    columns: list[list[str]],
-    side: str,
-    text: str,
-    as_kind: str | None,
-    column: str | None,
+def _table(source: Source, side: str, column: str | None, opts: ReadOptions) -> Table:
+    if source.suffix in (".parquet", ".pq"):
+        return read_parquet(source, side, column)
+    return read_table(source, side, column, opts)
+
+
+def read_file_table(text: str, side: str, opts: ReadOptions) -> tuple[str, Table]:
+    """The name and every column of a table file (CSV/TSV/Parquet or ``-``)."""
+    source = open_source(text, side, limit_mb=opts.max_stream_mb)
+    return source.name, _table(source, side, None, opts)
+
+
+def is_weights_table(table: Table) -> bool:
+    """A category column beside one named p/prob.../count/n...: a distribution, not samples."""
+    names = [n.strip().lower() for n in table.header or []]
+    return len(names) == 2 and sum(n in _PROB_NAMES | _COUNT_NAMES for n in names) == 1
+
+
+def from_table(
+    table: Table, side: str, name: str, as_kind: str | None, column: str | None
 ) -> Operand:
-    names = header or []
+    """The operand a table holds (one column, a weights table, vectors...), with its notes."""
+    op = _from_table(table, side, name, as_kind, column)
+    op.notes = [*table.notes, *op.notes]
+    return op
+
+
+def _missing(cols: list[Column]) -> tuple[Vector, int]:
+    """Rows to keep (no cell missing) and how many were left out."""
+    mask = np.zeros(cols[0].full.shape[0], dtype=bool)
+    for c in cols:
+        mask |= c.mask
+    return ~mask, int(mask.sum())
+
+
+def _from_table(
+    table: Table, side: str, text: str, as_kind: str | None, column: str | None
+) -> Operand:
+    names = table.header or []
+    notes = [f"{side}: {c.note}" for c in table.columns if c.note]
     if column is not None:
         if column not in names:
             listed = ", ".join(names) if names else "none: the file has no header row"
             msg = f"{side}: unknown column {column!r} in {text}; available columns: {listed}"
             raise InputError(msg)
-        values = _typed(columns[names.index(column)], side, f"{text} column {column}")
-        return _values_as(values, None, side, f"{text} column {column}", as_kind)
+        col = table.column(column)
+        where = f"{text} column {column}"
+        op = values_as(col.present(), None, side, where, as_kind)
+        op.missing, op.notes = col.missing, [f"{side}: {col.note}"] if col.note else []
+        return op
+    columns = table.columns
     lowered = [n.strip().lower() for n in names]
     weight_cols = [i for i, n in enumerate(lowered) if n in _PROB_NAMES | _COUNT_NAMES]
     if len(columns) == 2 and len(weight_cols) == 1 and as_kind in (None, "counts", "probs"):
         (w,) = weight_cols
-        named = "probs" if lowered[w] in _PROB_NAMES else "counts"
-        cats = _typed(columns[1 - w], side, text)
-        weights = _typed(columns[w], side, f"{text} column {names[w]}")
-        where = f"{text} column {names[w]}"
-        if as_kind is not None:
-            return _from_list(weights, cats, side, where, as_kind)
-        op = _from_list(weights, cats, side, where, named)
-        op.assumed = f"as the column is named {names[w]!r}"
-        return op
-    if len(columns) == 1:
-        where = f"{text} column {names[0]}" if names else text
-        return _values_as(_typed(columns[0], side, where), None, side, where, as_kind)
-    if header is None and len(columns[0]) == 1:  # a single row: a list of numbers
-        return _from_list(_typed([c[0] for c in columns], side, text), None, side, text, as_kind)
-    if header is None:  # several numeric columns without names: vectors
-        rows = np.column_stack([_typed(c, side, text) for c in columns])
-        if rows.dtype.kind not in "iuf":
-            msg = f"{side}: {text} has {len(columns)} columns and no header row"
-            raise InputError(msg)
-        return _samples(rows.astype(np.float64), side, text, as_kind)
-    msg = (
-        f"{side}: {text} has {len(columns)} columns ({', '.join(names)}); "
-        "choose one with --column NAME"
-    )
-    raise InputError(msg)
-
-
-def _values_as(
-    values: np.ndarray[Any, Any],
-    cats: np.ndarray[Any, Any] | None,
-    side: str,
-    where: str,
-    as_kind: str | None,
-) -> Operand:
-    if as_kind in ("counts", "probs"):
-        return _from_list(values, cats, side, where, as_kind)
-    return _samples(values, side, where, as_kind)
-
-
-def _samples(values: np.ndarray[Any, Any], side: str, where: str, as_kind: str | None) -> Operand:
-    if values.shape[0] == 0:
-        msg = f"{side}: {_place(where)} holds no values"
-        raise InputError(msg)
-    discrete = values.dtype.kind not in "fc"
-    assumed = "--as samples" if as_kind == "samples" else ""
-    return Operand(side, "samples", where, values=values, assumed=assumed, discrete=discrete)
-
-
-def _from_array(arr: np.ndarray[Any, Any], side: str, where: str, as_kind: str | None) -> Operand:
-    if arr.ndim not in (1, 2) or arr.size == 0:
-        msg = (
-            f"{side}: {_place(where)} holds an array of shape {arr.shape}; expected (n,) or (n, d)"
-        )
-        raise InputError(msg)
-    if as_kind in ("counts", "probs"):
-        if arr.ndim != 1:
-            msg = f"{side}: --as {as_kind} needs a 1-D array; found shape {arr.shape}"
-            raise InputError(msg)
-        return _from_list(arr, None, side, where, as_kind)
-    return _samples(arr, side, where, as_kind)
-
-
-def _from_json(obj: Any, side: str, where: str, as_kind: str | None) -> Operand:
-    if isinstance(obj, dict):
-        if not obj:
-            msg = f"{side}: {_place(where)} is an empty mapping"
-            raise InputError(msg)
-        cats = _typed([str(k) for k in obj], side, where)
-        weights = np.asarray(list(obj.values()))
-        if weights.dtype.kind not in "iuf":
-            msg = f"{side}: the values of the mapping ({_place(where)}) must be numbers"
-            raise InputError(msg)
-        return _from_list(weights, cats, side, where, as_kind)
-    if not isinstance(obj, list):
-        msg = f"{side}: {_place(where)} must be a JSON list or a {{category: count}} mapping"
-        raise InputError(msg)
-    if not obj:
-        msg = f"{side}: {_place(where)} is empty"
-        raise InputError(msg)
-    arr = np.asarray(obj)
-    if arr.dtype.kind in "iuf" and arr.ndim == 1:
-        return _from_list(arr, None, side, where, as_kind)
-    return _from_array(arr, side, where, "samples")
-
-
-def _from_list(
-    weights: np.ndarray[Any, Any],
-    cats: np.ndarray[Any, Any] | None,
-    side: str,
-    where: str,
-    as_kind: str | None,
-) -> Operand:
-    """Numbers that are probabilities or counts (or, with ``--as samples``, draws)."""
-    if as_kind == "samples":
-        return _samples(weights, side, where, as_kind)
-    if weights.size == 0:
-        msg = f"{side}: {_place(where)} holds no numbers"
-        raise InputError(msg)
-    if weights.dtype.kind not in "iuf":
-        msg = (
-            f"{side}: probabilities and counts must be numbers; found {weights.flat[0]!r} "
-            f"({_place(where)})"
-        )
-        raise InputError(msg)
-    w = weights.astype(np.float64)
-    _check_weights(w, side, where)
-    whole = bool(np.all(w == np.floor(w)))
-    total = float(w.sum())
-    kind, assumed = as_kind, f"--as {as_kind}"
-    if kind is None:
-        sums_to_one = math.isclose(total, 1.0, rel_tol=0, abs_tol=1e-6)
-        kind = "counts" if whole and not sums_to_one else "probs"
-        assumed = ""
-        if kind == "probs" and not sums_to_one:
+        gaps = [c for c in columns if c.missing]
+        if gaps:
             msg = (
-                f"{side}: {w.size} numbers ({where}) summing to {total:.6g} are neither "
-                "probabilities (they must sum to 1) nor counts (whole numbers); "
-                "use --as samples to treat them as draws"
+                f"{side}: {text} column {gaps[0].name} has {gaps[0].missing} missing value(s); "
+                "a table of probabilities or counts must be complete"
             )
             raise InputError(msg)
-    if cats is not None and len(set(cats.tolist())) != cats.size:
-        msg = f"{side}: {_place(where)} lists a category twice"
-        raise InputError(msg)
-    return Operand(side, kind, where, weights=w, categories=cats, assumed=assumed)
-
-
-def _check_weights(w: np.ndarray[Any, Any], side: str, where: str) -> None:
-    bad = ~np.isfinite(w)
-    if bad.any():
-        i = int(np.argmax(bad))
-        msg = f"{side}: {_place(where)} has a non-finite entry ({w[i]} at index {i})"
-        raise InputError(msg)
-    if (w < 0).any():
-        i = int(np.argmax(w < 0))
+        named = "probs" if lowered[w] in _PROB_NAMES else "counts"
+        cats, weights = columns[1 - w].full, columns[w].full
+        where = f"{text} column {names[w]}"
+        if as_kind is not None:
+            return from_list(weights, cats, side, where, as_kind)
+        op = from_list(weights, cats, side, where, named)
+        op.assumed = f"as the column is named {names[w]!r}"
+        return op
+    keep, missing = _missing(columns)
+    if len(columns) == 1:
+        where = f"{text} column {names[0]}" if names else text
+        op = values_as(columns[0].present(), None, side, where, as_kind)
+    elif table.header is None and columns[0].full.shape[0] == 1:  # one row: a list of numbers
+        values = np.array([c.full[0] for c in columns])
+        if missing:
+            msg = f"{side}: {text} is one row of numbers with empty cells"
+            raise InputError(msg)
+        op = from_list(values, None, side, text, as_kind)
+    elif table.header is None:  # several numeric columns without names: vectors
+        if any(c.full.dtype.kind not in "iuf" for c in columns):
+            msg = f"{side}: {text} has {len(columns)} columns and no header row"
+            raise InputError(msg)
+        rows = np.column_stack([c.full[keep] for c in columns]).astype(np.float64)
+        op = samples(rows, side, text, as_kind)
+    else:
         msg = (
-            f"{side}: negative probability or count {w[i]:g} at index {i} of {_place(where)}; "
-            "probabilities and counts must be >= 0"
+            f"{side}: {text} has {len(columns)} columns ({', '.join(names)}); "
+            "choose one with --column NAME"
         )
         raise InputError(msg)
-
-
-def _place(where: str) -> str:
-    return "the inline list" if where == "inline" else where
-
-
-def _is_number(word: str) -> bool:
-    try:
-        float(word)
-    except ValueError:
-        return False
-    return True
-
-
-def _typed(words: list[str], side: str = "", where: str = "") -> np.ndarray[Any, Any]:
-    """Strings to int64 where all are whole numbers, float64 where all are numbers, else str."""
-    empty = [i for i, w in enumerate(words) if not w.strip()]
-    if empty:
-        msg = f"{side}: {where} has {len(empty)} empty cell(s) (first at row {empty[0] + 1})"
-        raise InputError(msg)
-    try:
-        return np.array([int(w) for w in words], dtype=np.int64)
-    except (ValueError, OverflowError):
-        pass
-    try:
-        return np.array([float(w) for w in words], dtype=np.float64)
-    except ValueError:
-        return np.array([w.strip() for w in words])
+    op.missing, op.notes = missing, notes
+    return op

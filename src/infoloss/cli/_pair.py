@@ -7,7 +7,7 @@ up on the union of their categories itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ class Pair:
     p_weights: Vector | None = None  # counts or probabilities on `categories`
     q_weights: Vector | None = None
     unavailable: str | None = None  # why P and Q cannot be compared (entropies still can)
+    mapping: list[str] = field(default_factory=list)  # positions matched to named categories
 
 
 def is_discrete(op: Operand, how: Sampling) -> bool:
@@ -112,7 +113,19 @@ def _few(labels: Vector) -> str:
     return ", ".join(items) if len(items) <= 6 else ", ".join([*items[:5], "...", items[-1]])
 
 
-def _align(P: Operand, Q: Operand) -> tuple[Vector, Vector, Vector, Vector, Vector]:
+def _mapping(a: Operand, labels: Vector, b: Operand) -> str:
+    """``"P's 3 values, given by position, are matched to Q's categories: #1 -> 'blue', ..."``."""
+    shown = [f"#{i + 1} -> {v!r}" for i, v in enumerate(labels.tolist()[:8])]
+    more = f", ... ({labels.size} in all)" if labels.size > 8 else ""
+    return (
+        f"{a.side}'s {labels.size} values, given by position, are matched to {b.side}'s "
+        f"categories: {', '.join(shown)}{more}"
+    )
+
+
+def _align(
+    P: Operand, Q: Operand, mapping: list[str]
+) -> tuple[Vector, Vector, Vector, Vector, Vector]:
     """Each side's labels, then the union of categories and both histograms on it."""
     lp, wp = _histogram(P)
     lq, wq = _histogram(Q)
@@ -122,7 +135,11 @@ def _align(P: Operand, Q: Operand) -> tuple[Vector, Vector, Vector, Vector, Vect
             "lists given by position must have the same length"
         )
         raise InputError(msg)
+    named = lp is not None, lq is not None
     lp, lq = _label(P, lp, wp, Q, lq), _label(Q, lq, wq, P, lp)
+    for a, labels, b, was_named, other in ((P, lp, Q, *named), (Q, lq, P, *named[::-1])):
+        if not was_named and other:
+            mapping.append(_mapping(a, labels, b))
     sp, sq = set(lp.tolist()), set(lq.tolist())
     if not sp & sq:
         msg = (
@@ -189,8 +206,9 @@ def pair(P: Operand, Q: Operand, how: Sampling) -> Pair:
     binned = how.bins is not None and "samples" in (P.kind, Q.kind)
     if not dp or "model" in (P.kind, Q.kind) or binned:
         return Pair(library_arg(P, how), library_arg(Q, how))
-    lp, lq, cats, wp, wq = _align(P, Q)
+    mapping: list[str] = []
+    lp, lq, cats, wp, wq = _align(P, Q, mapping)
     positional = "probs" in (P.kind, Q.kind)
     p = _side(P, lp, wp, positional, how)
     q = _side(Q, lq, wq, positional, how)
-    return Pair(p, q, cats, wp, wq)
+    return Pair(p, q, cats, wp, wq, mapping=mapping)

@@ -8,6 +8,8 @@ estimate of the samples). The lower panel is computed from what is drawn, and sa
 from __future__ import annotations
 
 import math
+import os
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +20,14 @@ from ._errors import InputError
 from ._inputs import Operand
 from ._pair import Pair, Sampling, dimension, is_discrete
 
-__all__ = ["check_plot", "draw"]
+__all__ = ["check_plot", "check_plot_path", "draw"]
 
 Vector = np.ndarray[Any, Any]
 _COLORS = ("tab:blue", "tab:orange")
 
 
-def check_plot(P: Operand, Q: Operand, how: Sampling, path: Path) -> None:
-    """Fail early (before any estimate) when the picture cannot be drawn."""
+def check_plot_path(path: Path) -> None:
+    """Fail before any work where the picture could not be written."""
     try:
         import matplotlib
     except ImportError:
@@ -38,9 +40,21 @@ def check_plot(P: Operand, Q: Operand, how: Sampling, path: Path) -> None:
     if path.suffix.lstrip(".").lower() not in formats:
         msg = f"--plot {path}: unknown picture format; use one of .{', .'.join(sorted(formats))}"
         raise InputError(msg)
-    if not path.parent.is_dir():
-        msg = f"--plot {path}: the folder {path.parent} does not exist"
+    folder = path.parent
+    if not folder.is_dir():
+        msg = f"--plot {path}: the folder {folder} does not exist"
         raise InputError(msg)
+    if (
+        path.is_dir()
+        or not os.access(folder, os.W_OK)
+        or (path.exists() and not os.access(path, os.W_OK))
+    ):
+        msg = f"--plot {path}: cannot write there (permission denied, or a folder of that name)"
+        raise InputError(msg)
+
+
+def check_plot(P: Operand, Q: Operand, how: Sampling) -> None:
+    """Fail before any estimate where the inputs cannot be drawn."""
     for op in (P, Q):
         if dimension(op) > 1:
             msg = f"--plot draws one-dimensional distributions; {op.side} has {dimension(op)}"
@@ -134,19 +148,31 @@ def _draw_discrete(axes: Any, P: Operand, Q: Operand, both: Pair, unit: str, f: 
         ax.set_xlabel("outcome")
     bottom.set_ylabel(f"p·log(p/q), {unit}")
     total = float(np.sum(c))
-    return f"pointwise p·log(p/q): sum over the bars = {total:.4g} {unit} (plug-in)"
+    data = any(op.kind in ("samples", "counts") for op in (P, Q))
+    how = "plug-in: observed frequencies of the data" if data else "exact"
+    return f"pointwise p·log(p/q): sum over the bars = {total:.4g} {unit} ({how})"
 
 
-def _density(op: Operand, grid: Vector) -> Vector:
+def _log_density(op: Operand, grid: Vector) -> Vector:
+    """log p on the grid: the model's logpdf (no underflow in far tails) or a KDE's."""
     if op.model is not None:
-        return np.asarray(op.model.pdf(grid), dtype=np.float64)
+        return np.asarray(op.model.logpdf(grid), dtype=np.float64)
     from scipy.stats import gaussian_kde
 
     assert op.values is not None
     values = np.asarray(op.values, dtype=np.float64).ravel()
     if np.ptp(values) == 0:
-        return np.where(np.isclose(grid, values[0]), np.inf, 0.0)
-    return np.asarray(gaussian_kde(values)(grid), dtype=np.float64)
+        return np.where(np.isclose(grid, values[0]), np.inf, -np.inf)
+    return np.asarray(gaussian_kde(values).logpdf(grid), dtype=np.float64)
+
+
+def _log_contribution(logp: Vector, logq: Vector, factor: float) -> Vector:
+    """p·log(p/q) from log-densities: +inf only where q is 0 in fact (log q = -inf), not
+    where q's density merely underflows in a far tail."""
+    p = np.exp(logp)
+    with np.errstate(invalid="ignore"):
+        c = np.where(np.isfinite(logp), p * (logp - logq), 0.0) / factor
+    return np.where(np.isfinite(logp) & np.isneginf(logq), np.inf, c)
 
 
 def _grid(P: Operand, Q: Operand) -> Vector:
@@ -174,12 +200,12 @@ def _draw_continuous(axes: Any, P: Operand, Q: Operand, unit: str, f: float) -> 
         if op.values is not None:
             v = np.asarray(op.values, dtype=np.float64).ravel()
             top.hist(v, bins="auto", density=True, alpha=0.35, color=_COLORS[i])
-        d = _density(op, grid)
+        d = _log_density(op, grid)
         dens.append(d)
-        top.plot(grid, d, color=_COLORS[i], label=_label(op))
+        top.plot(grid, np.exp(d), color=_COLORS[i], label=_label(op))
     top.set_ylabel("density")
     top.legend(fontsize="small")
-    c = _contribution(dens[0], dens[1], f)
+    c = _log_contribution(dens[0], dens[1], f)
     shown = np.where(np.isfinite(c), c, np.nan)
     bottom.plot(grid, shown, color="tab:red")
     bottom.fill_between(grid, shown, 0, color="tab:red", alpha=0.3)
@@ -206,6 +232,35 @@ def _draw_continuous(axes: Any, P: Operand, Q: Operand, unit: str, f: float) -> 
     return f"pointwise p·log(p/q): area over the range shown = {area:.4g} {unit} (from {source})"
 
 
+def _wrap(text: str) -> str:
+    """Titles on lines of at most 80 characters: none is clipped at the figure's edges."""
+    return "\n".join(textwrap.fill(part, 80) for part in text.split("\n"))
+
+
+def _draw_alone(ax: Any, op: Operand, i: int, how: Sampling) -> None:
+    """One distribution on its own terms (where P and Q share no kind of outcome)."""
+    if not is_discrete(op, how):
+        grid = _grid(op, op)
+        if op.values is not None:
+            v = np.asarray(op.values, dtype=np.float64).ravel()
+            ax.hist(v, bins="auto", density=True, alpha=0.35, color=_COLORS[i])
+        ax.plot(grid, np.exp(_log_density(op, grid)), color=_COLORS[i], label=_label(op))
+        return
+    if op.model is not None:
+        lo, hi = (math.floor(float(op.model.ppf(t))) for t in (1e-4, 1 - 1e-4))
+        cats = np.arange(lo, hi + 1)
+        probs = np.asarray(op.model.pmf(cats), dtype=np.float64)
+    elif op.values is not None:
+        cats, counts = np.unique(op.values, return_counts=True)
+        probs = _normed(counts)
+    else:
+        assert op.weights is not None
+        cats = op.categories if op.categories is not None else np.arange(op.weights.size)
+        probs = _normed(op.weights)
+    x = cats if cats.dtype.kind in "iuf" else np.arange(cats.size)
+    ax.bar(x, probs, width=0.8, alpha=0.6, color=_COLORS[i], label=_label(op))
+
+
 def _label(op: Operand) -> str:
     text = f"{op.side}: {op.source}"
     return text if len(text) < 60 else text[:57] + "..."
@@ -221,21 +276,32 @@ def draw(
     unit = report["unit"]
     fig = Figure(figsize=(9, 7), layout="constrained")
     axes = fig.subplots(2, 1)
-    fig.suptitle(_title(report), fontsize="medium")
+    fig.suptitle(_wrap(_title(report)), fontsize="medium")
     axes[0].set_title("P and Q")
     if both.unavailable is not None:
         axes[1].axis("off")
-        axes[1].text(0.5, 0.5, f"KL(P ‖ Q) n/a: {both.unavailable}", ha="center", wrap=True)
-        for op, ax_color in zip((P, Q), _COLORS, strict=True):
-            axes[0].plot([], [], color=ax_color, label=_label(op))
-        axes[0].legend()
+        axes[1].text(0.5, 0.5, _wrap(f"KL(P ‖ Q) n/a: {both.unavailable}"), ha="center")
+        for i, op in enumerate((P, Q)):
+            _draw_alone(axes[0], op, i, how)
+        axes[0].set_ylabel("probability (bars) or density (curves)")
+        axes[0].legend(fontsize="small")
     else:
         if is_discrete(P, how) and how.bins is None:
             title = _draw_discrete(axes, P, Q, both, unit, factor)
         else:
             title = _draw_continuous(axes, P, Q, unit, factor)
         kl = report["measures"]["kl_pq"]["value"]
-        if kl is not None and math.isinf(kl) and "= inf" not in title:
-            title += "\nKL(P ‖ Q) = ∞: Q gives probability 0 to outcomes P can take"
-        axes[1].set_title(title)
-    fig.savefig(path, dpi=120)
+        if kl is not None and math.isinf(kl):
+            zero = "= inf" in title  # the picture found outcomes where q = 0 < p
+            title += (
+                "\nKL(P ‖ Q) = ∞: Q gives probability 0 to outcomes P can take"
+                if zero
+                else "\nKL(P ‖ Q) = ∞: q > 0 everywhere, but P's tails outweigh Q's (the "
+                "integral diverges beyond the range shown)"
+            )
+        axes[1].set_title(_wrap(title))
+    try:
+        fig.savefig(path, dpi=120)
+    except OSError as exc:
+        msg = f"--plot {path}: cannot write the picture: {exc.strerror or exc}"
+        raise InputError(msg) from None
