@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import importlib
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -129,3 +130,22 @@ def random_probs(
         first = tuple(slice(0, 1) if i in axes else slice(None) for i in range(len(shape)))
         w[first] = rng.random(w[first].shape) + 0.05
     return normalized(w, axis)
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Any:
+    """``cli(*args)`` -> (exit code, stdout, stderr) of `infoloss.cli.main`, the function the
+    installed command runs, in `tmp_path`: in-process, for the cases that import SciPy's
+    distributions or matplotlib (seconds per subprocess)."""
+    from infoloss.cli import main
+
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -60,23 +60,6 @@ def _json(*args: str, cwd: Path | None = None) -> dict[str, Any]:
     return report
 
 
-@pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Any:
-    """``cli(*args)`` -> (exit code, stdout, stderr) of `main`, the function the installed
-    command runs, in `tmp_path`: in-process, for the cases that import SciPy's distributions
-    or matplotlib (seconds per subprocess)."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def _loads(result: tuple[int, str, str]) -> dict[str, Any]:
     code, out, err = result
     assert code == 0, err

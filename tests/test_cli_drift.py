@@ -25,21 +25,6 @@ pd = pytest.importorskip("pandas", reason="reading tables needs the extra infolo
 DATA = Path(make_drift.__file__).parent
 
 
-@pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Any:
-    """``cli(*args)`` -> (exit code, stdout, stderr) of `main`, run in `tmp_path`."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def _report(cli: Any, *args: str) -> dict[str, Any]:
     code, out, err = cli(*args, "--json")
     assert code == 0, err

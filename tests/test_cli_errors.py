@@ -16,23 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from infoloss.cli import main
 from infoloss.cli._methods import flag_words
-
-
-@pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Any:
-    """``cli(*args)`` -> (exit code, stdout, stderr) of `main`, run in `tmp_path`."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _error(cli: Any, *args: str) -> str:

@@ -18,24 +18,8 @@ import numpy as np
 import pytest
 
 import infoloss as il
-from infoloss.cli import main
 
 pytest.importorskip("pandas", reason="reading tables needs the extra infoloss[cli]")
-
-
-@pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Any:
-    """``cli(*args)`` -> (exit code, stdout, stderr) of `main`, run in `tmp_path`."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _report(cli: Any, *args: str) -> dict[str, Any]:

@@ -16,26 +16,10 @@ import pytest
 import scipy.stats
 
 import infoloss as il
-from infoloss.cli import main
 from infoloss.cli._methods import EXPLAIN
 from infoloss.datasets import make_income
 
 DATA = Path(make_income.__file__).parent
-
-
-@pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Any:
-    """``cli(*args)`` -> (exit code, stdout, stderr) of `main`, run in `tmp_path`."""
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _report(cli: Any, *args: str) -> dict[str, Any]:

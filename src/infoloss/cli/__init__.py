@@ -146,6 +146,13 @@ def _add_common(p: argparse.ArgumentParser, *, pair: bool) -> None:
         "it): dequantise them, adding seeded noise within each grid cell",
     )
     p.add_argument(
+        "--support",
+        metavar="K",
+        type=int,
+        help="the number of categories of categorical data where it is known, seen or not "
+        "(unseen categories then count in the estimates)",
+    )
+    p.add_argument(
         "--base",
         default="bits",
         help='unit: "bits" (default), "nats", "hartleys" or a number such as 3',

@@ -85,7 +85,11 @@ def _sampling(args: argparse.Namespace) -> Sampling:
     if isinstance(resolution, float) and not 0 < resolution < float("inf"):
         msg = f"--resolution must be a number > 0 or 'auto'; found {args.resolution!r}"
         raise InputError(msg)
-    return Sampling(discrete=args.discrete, bins=bins, resolution=resolution)
+    support = args.support
+    if support is not None and support < 1:
+        msg = f"--support must be a whole number >= 1 (the number of categories); found {support}"
+        raise InputError(msg)
+    return Sampling(discrete=args.discrete, bins=bins, resolution=resolution, support=support)
 
 
 def _describe(op: Operand, how: Sampling) -> dict[str, Any]:

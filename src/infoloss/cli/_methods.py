@@ -93,6 +93,9 @@ _FLAGS = (
     (re.compile(r"`base`"), "--base"),
     (re.compile(r"`bins`"), "--bins"),
     (re.compile(r"`resolution`"), "--resolution"),
+    (re.compile(r"`support`"), "--support"),
+    (re.compile(r"\(?Samples\(x, categories=\.\.\.\)\)? or support=K\)?"), "(--support K)"),
+    (re.compile(r"`Samples\(x, categories=\.\.\.\)` or `support=K`"), "--support K"),
     (re.compile(r"\(and n=\.\.\., rng=\.\.\.\)"), "(--draws N, --seed S)"),
     (re.compile(r"\bn=(\d+)"), r"--draws \1"),
 )

@@ -28,11 +28,22 @@ def check_sampling(args: argparse.Namespace, ops: list[Operand], how: Sampling) 
     input is samples they could change."""
     samples = [op for op in ops if op.kind == "samples"]
     continuous = [op for op in samples if not op.discrete or how.discrete is False]
+    categorical = [
+        op
+        for op in ops
+        if op.kind == "counts"
+        or (
+            op.kind == "samples"
+            and (op.discrete or how.discrete is True or how.bins is not None)
+            and how.discrete is not False
+        )
+    ]
     for flag, value, targets, what in (
         ("--bins", how.bins, continuous, "continuous samples"),
         ("--resolution", how.resolution, continuous, "continuous samples"),
         ("--categorical", True if how.discrete is True else None, samples, "samples"),
         ("--continuous", True if how.discrete is False else None, samples, "samples"),
+        ("--support", how.support, categorical, "categorical samples or counts"),
     ):
         if value is None or targets:
             continue

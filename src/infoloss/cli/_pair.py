@@ -23,11 +23,13 @@ Vector = np.ndarray[Any, Any]
 @dataclass(frozen=True)
 class Sampling:
     """How samples are read: ``discrete`` overrides the dtype rule; ``bins`` bins them;
-    ``resolution`` dequantises continuous ones recorded to a grid."""
+    ``resolution`` dequantises continuous ones recorded to a grid; ``support`` is the size of
+    the alphabet of categorical data, where known (unseen categories then count)."""
 
     discrete: bool | None = None
     bins: int | str | None = None
     resolution: float | str | None = None
+    support: int | None = None
 
 
 @dataclass
@@ -61,15 +63,15 @@ def _samples(op: Operand, how: Sampling) -> Any:
         kwargs["bins"] = how.bins
     elif how.resolution is not None and not is_discrete(op, how):
         kwargs["resolution"] = how.resolution
+    if how.support is not None and is_discrete(op, how):
+        kwargs["support"] = how.support
     return Samples(op.values, **kwargs)
 
 
-def _counts(weights: Vector, categories: Vector | None) -> Any:
+def _counts(weights: Vector, categories: Vector | None, support: int | None = None) -> Any:
     from .. import Counts
 
-    if categories is None:
-        return Counts(weights)
-    return Counts(weights, categories=categories)
+    return Counts(weights, categories=categories, support=support)
 
 
 def library_arg(op: Operand, how: Sampling) -> Any:
@@ -79,7 +81,7 @@ def library_arg(op: Operand, how: Sampling) -> Any:
     if op.kind == "samples":
         return _samples(op, how)
     assert op.weights is not None
-    return _counts(op.weights, op.categories) if op.kind == "counts" else op.weights
+    return _counts(op.weights, op.categories, how.support) if op.kind == "counts" else op.weights
 
 
 def _histogram(op: Operand) -> tuple[Vector | None, Vector]:

@@ -63,8 +63,12 @@ def undersampled(c: Vector, *, known: bool) -> str | None:
         "probability of the categories not yet seen), so the unseen categories, not the "
         "sampling noise, decide the error, and the interval may not cover the entropy "
         "(measured: coverage down to 0.1 for power laws in this regime). Remedy: more draws; "
-        "give the alphabet if it is known (Samples(x, categories=...) or support=K); compare "
-        "estimators (method='pym', 'nsb', 'chao_wang_jost') as a check"
+        + (
+            ""
+            if known
+            else "give the alphabet if it is known (Samples(x, categories=...) or support=K); "
+        )
+        + "compare estimators (method='pym', 'nsb', 'chao_wang_jost') as a check"
     )
 
 
