@@ -49,6 +49,7 @@ class Estimate:
 
     Examples
     --------
+    >>> import numpy as np
     >>> from infoloss import Normal, kl_divergence
     >>> est = kl_divergence(Normal(0, 1), Normal(1, 2), method="mc", n=100_000, rng=0)
     >>> exact = float(kl_divergence(Normal(0, 1), Normal(1, 2)))

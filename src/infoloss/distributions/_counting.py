@@ -59,6 +59,7 @@ class Poisson(_Discrete):
 
     Examples
     --------
+    >>> from infoloss import Poisson
     >>> from scipy import stats
     >>> bool(abs(float(Poisson(3.0).entropy()) - stats.poisson(3.0).entropy()) < 1e-12)
     True
@@ -116,6 +117,7 @@ class NegativeBinomial(_Discrete):
 
     Examples
     --------
+    >>> from infoloss import NegativeBinomial
     >>> from scipy import stats
     >>> h = float(NegativeBinomial(3, 0.4).entropy())
     >>> bool(abs(h - stats.nbinom(3, 0.4).entropy()) < 1e-10)
@@ -180,6 +182,7 @@ class Multinomial(Distribution):
 
     Examples
     --------
+    >>> from infoloss import Multinomial
     >>> from scipy import stats
     >>> h = float(Multinomial(5, [0.2, 0.3, 0.5]).entropy())
     >>> bool(abs(h - stats.multinomial(5, [0.2, 0.3, 0.5]).entropy()) < 1e-12)

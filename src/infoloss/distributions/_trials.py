@@ -46,6 +46,7 @@ class Bernoulli(_Discrete):
 
     Examples
     --------
+    >>> from infoloss import Bernoulli
     >>> from scipy import stats
     >>> bool(abs(float(Bernoulli(0.3).entropy()) - stats.bernoulli(0.3).entropy()) < 1e-12)
     True
@@ -106,6 +107,7 @@ class Binomial(_Discrete):
 
     Examples
     --------
+    >>> from infoloss import Binomial
     >>> from scipy import stats
     >>> h = float(Binomial(10, 0.3).entropy())
     >>> bool(abs(h - stats.binom(10, 0.3).entropy()) < 1e-12)
@@ -166,6 +168,7 @@ class Geometric(_Discrete):
 
     Examples
     --------
+    >>> from infoloss import Geometric
     >>> from scipy import stats
     >>> bool(abs(float(Geometric(0.2).entropy()) - stats.geom(0.2).entropy()) < 1e-12)
     True
