@@ -25,6 +25,10 @@ Run from the repository root::
     python benchmarks/bench_honesty.py --quick      # 20 replicates, the cheaper cells (~3 min)
     python benchmarks/bench_honesty.py              # 100 replicates, every cell
     python benchmarks/bench_honesty.py --only knn   # the cells whose name contains "knn"
+    python benchmarks/bench_honesty.py --csv docs/user_guide/honesty.csv  # the docs' table
+
+``--csv PATH`` also writes the table (cell, the default method, truth, bias, RMSE, se/RMSE,
+coverage, warned, verdict) for the documentation's decision table.
 """
 
 from __future__ import annotations
@@ -271,7 +275,7 @@ def grid() -> list[Cell]:
 
 # ---------------------------------------------------------------------------------- run
 def run_cell(cell: Cell, reps: int) -> dict[str, Any]:
-    errs, ses, covered, warned = [], [], 0, 0
+    errs, ses, covered, warned, methods = [], [], 0, 0, set()
     peer_errs: dict[str, list[float]] = {k: [] for k in cell.peers}
     failed = ""
     for r in range(reps):
@@ -283,6 +287,7 @@ def run_cell(cell: Cell, reps: int) -> dict[str, Any]:
                 failed = f"{type(exc).__name__}: {exc}"[:70]
                 break
         warned += any(issubclass(w.category, il.EstimateWarning) for w in caught)
+        methods.add(est.method)
         v, se = float(est), float(np.asarray(est.stderr))
         lo, hi = (float(np.asarray(b)) for b in est.interval(0.95))
         errs.append(v - cell.truth)
@@ -312,6 +317,7 @@ def run_cell(cell: Cell, reps: int) -> dict[str, Any]:
         "warned": warn,
         "verdict": verdict,
         "peers": peers,
+        "method": "/".join(sorted(methods)),
     }
 
 
@@ -320,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="20 replicates, cheap cells only")
     ap.add_argument("--reps", type=int, default=None, help="replicates per cell (default 100)")
     ap.add_argument("--only", default="", help="run the cells whose name contains this text")
+    ap.add_argument("--csv", default="", help="also write the table to this CSV file")
     args = ap.parse_args(argv)
     reps = args.reps or (20 if args.quick else 100)
     cells = [c for c in grid() if args.only in c.name and not (args.quick and c.cost > 1)]
@@ -332,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     print(head)
     print("-" * len(head))
     fails = 0
+    rows: list[list[str]] = []
     for cell in cells:
         t0 = time.perf_counter()
         res = run_cell(cell, reps)
@@ -349,7 +357,19 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         fails += res["verdict"] == "FAIL"
+        numbers = (cell.truth, res["bias"], res["rmse"], res["se/rmse"], res["coverage"])
+        fmt = ("{:.4f}", "{:+.4f}", "{:.4f}", "{:.2f}", "{:.2f}")
+        shown = [f.format(x) for f, x in zip(fmt, numbers, strict=True)]
+        rows.append([cell.name, res["method"], *shown, f"{res['warned']:.2f}", res["verdict"]])
     print(f"\n{fails} of {len(cells)} cells FAIL (coverage < 0.90 and warned in < 95%)")
+    if args.csv:
+        import csv
+
+        with open(args.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            head = ["cell", "method", "truth", "bias", "RMSE", "se/RMSE", "coverage"]
+            w.writerow([*head, "warned", "verdict"])
+            w.writerows(rows)
     return 0
 
 
