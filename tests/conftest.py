@@ -149,3 +149,24 @@ def cli(
         return code, out, err
 
     return run
+
+
+def cli_error(cli: Any, *args: str) -> str:
+    """The one-line error of a CLI run that must fail as bad input (exit 2, nothing on
+    stdout), without its ``infoloss: error:`` prefix."""
+    code, out, err = cli(*args)
+    assert code == 2, out + err
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("infoloss: error: ")
+    return err.strip().removeprefix("infoloss: error: ")
+
+
+def cli_report(cli: Any, *args: str) -> dict[str, Any]:
+    """The ``--json`` report of a CLI run that must succeed."""
+    import json
+
+    code, out, err = cli(*args, "--json")
+    assert code == 0, err
+    report: dict[str, Any] = json.loads(out)
+    return report

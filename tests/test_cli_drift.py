@@ -21,15 +21,10 @@ import infoloss as il
 from infoloss.cli import main
 from infoloss.datasets import make_drift
 
+from .conftest import cli_report
+
 pd = pytest.importorskip("pandas", reason="reading tables needs the extra infoloss[cli]")
 DATA = Path(make_drift.__file__).parent
-
-
-def _report(cli: Any, *args: str) -> dict[str, Any]:
-    code, out, err = cli(*args, "--json")
-    assert code == 0, err
-    report: dict[str, Any] = json.loads(out)
-    return report
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +100,7 @@ def test_two_tables_of_the_user_csv_and_parquet(cli: Any, tmp_path: Path) -> Non
                         "x": rng.normal(size=400), "extra": 1})  # fmt: skip
     old.to_csv(tmp_path / "old.csv", index=False)
     new.to_parquet(tmp_path / "new.parquet")
-    report = _report(cli, "compare", "old.csv", "new.parquet")
+    report = cli_report(cli, "compare", "old.csv", "new.parquet")
     assert report["report"] == "drift"
     assert [c["column"] for c in report["columns"]] == ["colour", "x"]  # colour drifted
     assert report["only_in_q"] == ["extra"]
@@ -118,7 +113,7 @@ def test_two_tables_of_the_user_csv_and_parquet(cli: Any, tmp_path: Path) -> Non
 def test_what_is_not_a_drift_report(cli: Any, tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("colour\nred\nblue\nred\n")
     (tmp_path / "p.csv").write_text("colour,probability\nred,0.5\nblue,0.5\n")
-    report = _report(cli, "compare", "a.csv", "p.csv")  # one column against probabilities
+    report = cli_report(cli, "compare", "a.csv", "p.csv")  # one column against probabilities
     assert "measures" in report
     assert "columns" not in report
 

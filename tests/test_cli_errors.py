@@ -18,14 +18,7 @@ import pytest
 
 from infoloss.cli._methods import flag_words
 
-
-def _error(cli: Any, *args: str) -> str:
-    code, out, err = cli(*args)
-    assert code == 2, out + err
-    assert out == ""
-    assert len(err.strip().splitlines()) == 1, err
-    assert err.startswith("infoloss: error: ")
-    return err.strip().removeprefix("infoloss: error: ")
+from .conftest import cli_error
 
 
 def test_long_inline_arguments_are_lists_not_file_names(cli: Any) -> None:
@@ -40,7 +33,7 @@ def test_long_inline_arguments_are_lists_not_file_names(cli: Any) -> None:
     code, out, err = cli("entropy", mapping, "--json")
     assert code == 0, err
     assert json.loads(out)["X"]["kind"] == "counts"
-    message = _error(cli, "entropy", "x" * 300)
+    message = cli_error(cli, "entropy", "x" * 300)
     assert message.startswith("X: cannot read 'xxxxx")
     assert "(300 characters)" in message
 
@@ -65,20 +58,20 @@ def test_long_inline_arguments_are_lists_not_file_names(cli: Any) -> None:
 def test_an_option_that_applies_nowhere_is_an_error(
     cli: Any, args: tuple[str, ...], message: str
 ) -> None:
-    assert message in _error(cli, "compare", "0.5,0.5", "0.2,0.8", *args)
+    assert message in cli_error(cli, "compare", "0.5,0.5", "0.2,0.8", *args)
 
 
 def test_bad_option_values_are_errors(cli: Any) -> None:
-    assert _error(cli, "compare", "1,2,2", "2,3,3", "--as", "samples", "--bins", "0") == (
+    assert cli_error(cli, "compare", "1,2,2", "2,3,3", "--as", "samples", "--bins", "0") == (
         "--bins must be a whole number >= 1 or 'auto'; found 0"
     )
-    assert "--resolution must be a number > 0" in _error(
+    assert "--resolution must be a number > 0" in cli_error(
         cli, "entropy", "1.5,2.5", "--as", "samples", "--resolution", "-1"
     )
-    message = _error(cli, "compare", "1,1,2,3", "2,2,3,1", "--as", "samples", "--method", "foo")
+    message = cli_error(cli, "compare", "1,1,2,3", "2,2,3,1", "--as", "samples", "--method", "foo")
     assert message.startswith("P: --method foo is not an estimator of entropy")
     assert "valid: 'plugin'" in message
-    message = _error(cli, "entropy", "1,1,2", "--as", "samples", "--entropy-method", "wkv")
+    message = cli_error(cli, "entropy", "1,1,2", "--as", "samples", "--entropy-method", "wkv")
     assert message.startswith("X: --entropy-method wkv is not an estimator")
 
 
@@ -102,10 +95,10 @@ def test_a_table_of_nothing_but_n_a_exits_2(cli: Any) -> None:
 def test_plot_path_is_checked_before_any_work(cli: Any, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     # the missing folder is reported, not the missing input that would fail later
-    message = _error(cli, "compare", "nosuch.csv", "0.5,0.5", "--plot", "no/such/dir/x.png")
+    message = cli_error(cli, "compare", "nosuch.csv", "0.5,0.5", "--plot", "no/such/dir/x.png")
     assert message == "--plot no/such/dir/x.png: the folder no/such/dir does not exist"
     (tmp_path / "taken.png").mkdir()
-    message = _error(cli, "compare", "nosuch.csv", "0.5,0.5", "--plot", "taken.png")
+    message = cli_error(cli, "compare", "nosuch.csv", "0.5,0.5", "--plot", "taken.png")
     assert message.startswith("--plot taken.png: cannot write there")
 
 
@@ -127,7 +120,7 @@ def test_an_endless_fifo_is_cut_at_the_limit(cli: Any, tmp_path: Path) -> None:
     writer = threading.Thread(target=write, daemon=True)
     writer.start()
     try:
-        message = _error(cli, "entropy", "feed", "--max-stream-mb", "2")
+        message = cli_error(cli, "entropy", "feed", "--max-stream-mb", "2")
     finally:
         stop.set()
     writer.join(timeout=10)
@@ -150,6 +143,6 @@ def test_messages_name_flags_and_sides_not_keywords() -> None:
 def test_library_messages_reach_the_user_in_cli_words(cli: Any, tmp_path: Path) -> None:
     np.savetxt(tmp_path / "x.txt", np.random.default_rng(1).normal(size=30))
     assert (
-        _error(cli, "entropy", "x.txt", "--k", "40")
+        cli_error(cli, "entropy", "x.txt", "--k", "40")
         == "X has 30 points; --k = 40 needs at least 41"
     )

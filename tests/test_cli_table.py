@@ -4,7 +4,6 @@ the pictures drawn as they should be."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import warnings
@@ -19,14 +18,9 @@ import infoloss as il
 from infoloss.cli._methods import EXPLAIN
 from infoloss.datasets import make_income
 
+from .conftest import cli_report
+
 DATA = Path(make_income.__file__).parent
-
-
-def _report(cli: Any, *args: str) -> dict[str, Any]:
-    code, out, err = cli(*args, "--json")
-    assert code == 0, err
-    report: dict[str, Any] = json.loads(out)
-    return report
 
 
 def _lib(fn: Any, *args: Any, **kwargs: Any) -> float:
@@ -47,7 +41,7 @@ def test_a_sample_against_itself_keeps_ce_equal_h_plus_kl(cli: Any, tmp_path: Pa
     # the issue's case: `compare a.csv a.csv` printed H(P) = 1.41, H(P, P) = 1.92, KL = 0
     x = np.random.default_rng(4).choice(list("abcdefgh"), 60, p=[0.3, 0.2, 0.2, 0.1] + [0.05] * 4)
     (tmp_path / "a.csv").write_text("letter\n" + "\n".join(x) + "\n")
-    report = _report(cli, "compare", "a.csv", "a.csv")
+    report = cli_report(cli, "compare", "a.csv", "a.csv")
     v = _values(report)
     assert v["kl_pq"] == 0.0
     assert v["cross_entropy_pq"] == pytest.approx(v["entropy_p"] + v["kl_pq"], rel=1e-12)
@@ -72,7 +66,7 @@ def test_every_row_pair_satisfies_the_identity(
     rng = np.random.default_rng(5)
     np.save(tmp_path / "x.npy", rng.normal(size=400))
     np.save(tmp_path / "y.npy", rng.normal(0.5, 1.5, size=300))
-    report = _report(cli, "compare", *args)
+    report = cli_report(cli, "compare", *args)
     v = _values(report)
     for d, h in (("pq", "p"), ("qp", "q")):
         residual = v[f"cross_entropy_{d}"] - v[f"entropy_{h}"] - v[f"kl_{d}"]
@@ -86,7 +80,7 @@ def test_every_row_pair_satisfies_the_identity(
 
 
 def test_estimators_are_chosen_per_kind_of_measure(cli: Any) -> None:
-    report = _report(cli, "compare", "--entropy-method", "plugin")
+    report = cli_report(cli, "compare", "--entropy-method", "plugin")
     methods = {k: r["method"] for k, r in report["measures"].items()}
     assert methods["entropy_p"] == methods["entropy_q"] == "plugin"
     assert methods["kl_pq"] == methods["cross_entropy_qp"] == "zhang_grabchak"
@@ -105,7 +99,7 @@ def test_estimators_are_chosen_per_kind_of_measure(cli: Any) -> None:
 
 
 def test_js_keeps_its_default_where_the_divergence_method_has_no_js(cli: Any) -> None:
-    report = _report(cli, "compare", "--divergence-method", "zhang_grabchak")
+    report = cli_report(cli, "compare", "--divergence-method", "zhang_grabchak")
     js = report["measures"]["js_divergence"]
     assert js["method"] == "nsb"
     assert js["notes"][0] == (
@@ -115,7 +109,7 @@ def test_js_keeps_its_default_where_the_divergence_method_has_no_js(cli: Any) ->
 
 def test_positional_probabilities_print_their_mapping(cli: Any, tmp_path: Path) -> None:
     (tmp_path / "c.txt").write_text("red\nred\nblue\ngreen\nred\n")
-    report = _report(cli, "compare", "c.txt", "0.2,0.3,0.5")
+    report = cli_report(cli, "compare", "c.txt", "0.2,0.3,0.5")
     (line,) = report["mapping"]
     assert line == (
         "Q's 3 values, given by position, are matched to P's categories: "
@@ -127,7 +121,7 @@ def test_positional_probabilities_print_their_mapping(cli: Any, tmp_path: Path) 
     code, out, _ = cli("compare", "c.txt", "0.2,0.3,0.5")
     assert code == 0
     assert line in out
-    assert "mapping" not in _report(cli, "compare", "0.5,0.5", "0.2,0.8")
+    assert "mapping" not in cli_report(cli, "compare", "0.5,0.5", "0.2,0.8")
 
 
 def test_negative_estimates_of_non_negative_quantities_have_a_note(
@@ -136,14 +130,14 @@ def test_negative_estimates_of_non_negative_quantities_have_a_note(
     rng = np.random.default_rng(0)  # two samples of one distribution: KL near 0
     np.savetxt(tmp_path / "a.txt", rng.choice(4, 40), fmt="%d")
     np.savetxt(tmp_path / "b.txt", rng.choice(4, 40), fmt="%d")
-    report = _report(cli, "compare", "a.txt", "b.txt")
+    report = cli_report(cli, "compare", "a.txt", "b.txt")
     kl = report["measures"]["kl_pq"]
     assert kl["value"] < 0
     note = next(n for n in kl["notes"] if n.startswith("negative estimate"))
     assert f"({-kl['value'] / kl['stderr']:.1f} standard errors below 0)" in note
     assert not any(n.startswith("negative") for n in report["measures"]["entropy_p"]["notes"])
     # a differential entropy may be negative: no note there
-    narrow = _report(cli, "entropy", "norm(loc=0, scale=0.01)")["measures"]["entropy"]
+    narrow = cli_report(cli, "entropy", "norm(loc=0, scale=0.01)")["measures"]["entropy"]
     assert narrow["value"] < 0
     assert narrow["notes"] == []
 
