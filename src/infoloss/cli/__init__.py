@@ -236,6 +236,17 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
         "--comment", metavar="C", help="lines from C on are comments (default: none; # is data)"
     )
     read.add_argument(
+        "--dask",
+        action="store_true",
+        help="read Parquet/CSV files, directories or globs with Dask, counting the categories "
+        "of each partition (never every row in memory; pip install 'infoloss[dask]')",
+    )
+    read.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --dask, count on the Dask cluster at ADDRESS (tcp://host:8786); implies --dask",
+    )
+    read.add_argument(
         "--max-stream-mb",
         type=_positive_int,
         default=MAX_STREAM_MB,

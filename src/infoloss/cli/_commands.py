@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import entropy
 from ..datasets import EQUAL, FAT_TAILED
+from ._dask_input import check_dask_options, dask_session, is_dataset, load_dataset, uses_dask
 from ._drift_run import drift_example_paths, read_tables, run_drift
 from ._errors import InputError, NothingComputed
 from ._format import explain_all, format_json, format_table, identity
@@ -158,7 +159,8 @@ def _load_all(
         kinds = _per_side(args.as_kind, "--as", len(texts))
         columns = _per_side(args.column, "--column", len(texts))
         if args.column and len(args.column) == 1 and len(texts) > 1:  # once: where it applies
-            columns = [c if takes_column(t) else None for t, c in zip(texts, columns, strict=True)]
+            tables = [takes_column(t) or (uses_dask(args) and is_dataset(t)) for t in texts]
+            columns = [c if table else None for table, c in zip(tables, columns, strict=True)]
             if not any(columns):
                 msg = (
                     f"--column {args.column[0]} applies to no input: neither P nor Q is a "
@@ -166,9 +168,15 @@ def _load_all(
                 )
                 raise InputError(msg)
         opts = _read_options(args)
-        check_reading(args, any(takes_column(t) for t in texts))
+        dask = uses_dask(args)
+        if dask:
+            check_dask_options(args)
+        else:
+            check_reading(args, any(takes_column(t) for t in texts))
         ops = [
-            load(t, s, as_kind=k, column=c, opts=opts)
+            load_dataset(t, s, c, args)
+            if dask and is_dataset(t)
+            else load(t, s, as_kind=k, column=c, opts=opts)
             for t, s, k, c in zip(texts, sides, kinds, columns, strict=True)
         ]
     for op in ops:  # say how samples are read when an option changed it
@@ -196,6 +204,11 @@ def _tables_only(args: argparse.Namespace, texts: list[str] | None) -> bool:
 
 def run_compare(args: argparse.Namespace) -> None:
     """``infoloss compare P Q``: print the report (and draw the picture)."""
+    with dask_session(args):
+        _run_compare(args)
+
+
+def _run_compare(args: argparse.Namespace) -> None:
     if args.explain:
         print(explain_all())
         return
@@ -212,7 +225,10 @@ def run_compare(args: argparse.Namespace) -> None:
         header.append(EXAMPLE_NOTE)
     texts = None if args.P is None else [args.P, args.Q]
     read = None
-    if args.drift_example or _tables_only(args, texts):
+    if uses_dask(args) and (args.drift_example or texts is None):
+        msg = "--dask reads one column of each side: give P and Q (and --column NAME)"
+        raise InputError(msg)
+    if args.drift_example or (not uses_dask(args) and _tables_only(args, texts)):
         with drift_example_paths(args, texts) as paths:
             opts = _read_options(args)
             tables = read_tables(paths, opts, bundled=args.drift_example)
@@ -261,7 +277,8 @@ def run_entropy(args: argparse.Namespace) -> None:
     if args.X is None:
         msg = "give X: a file, a list or a distribution spec"
         raise InputError(msg)
-    (X,) = _load_all([args.X], ["X"], args, how)
+    with dask_session(args):
+        (X,) = _load_all([args.X], ["X"], args, how)
     check_sampling(args, [X], how)
     measures = (("entropy", "H(X)", entropy, (0,)),)
     report = compute([library_arg(X, how)], [_describe(X, how)], settings, measures=measures)

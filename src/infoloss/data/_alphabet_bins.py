@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ._alphabet import check_cells
+from ._dask_bins import binned_counts_dask, is_lazy
 
 __all__ = ["GRID", "binned_counts", "check_cells", "declared_kind", "shared_edges"]
 
@@ -49,6 +50,8 @@ def _binned_counts(
     samples: tuple[Any, ...], bins: Any
 ) -> list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
     """Each sample's histogram over shared edges; categories are the bins' centres."""
+    if any(is_lazy(s) for s in samples):  # dask draws: histograms per partition, summed
+        return binned_counts_dask(samples, bins)
     edges = shared_edges(samples, bins)
     check_cells(int(np.prod([e.size - 1 for e in edges])), f"`bins`={bins!r}", *GRID(len(edges)))
     out = []

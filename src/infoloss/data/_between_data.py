@@ -105,6 +105,8 @@ def entropy_estimate(
 
 
 def _has_nan(s: Samples) -> bool:
+    if s._held is None:  # dask draws not in memory: NaN shows in their histogram or NLL
+        return False
     return has_missing(s._np)
 
 

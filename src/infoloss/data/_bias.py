@@ -84,18 +84,38 @@ def _split_samples(D: Samples, parts: int, rng: np.random.Generator) -> list[Sam
     return out
 
 
-def _split_counts(D: Counts, parts: int, rng: np.random.Generator) -> list[Counts]:
-    pieces, left = [], D.counts.astype(np.int64)
+def _hypergeometric(
+    counts: np.ndarray[Any, Any], parts: int, rng: np.random.Generator
+) -> list[np.ndarray[Any, Any]]:
+    pieces, left = [], counts.astype(np.int64)
     for i in range(parts, 1, -1):  # draw 1/i of what is left, without replacement
         take = rng.multivariate_hypergeometric(left, int(left.sum()) // i, method="marginals")
         pieces.append(take)
         left = left - take
     pieces.append(left)
+    return pieces
+
+
+def _split_counts(D: Counts, parts: int, rng: np.random.Generator) -> list[Counts]:
     out = []
-    for c in pieces:
+    for c in _hypergeometric(D.counts, parts, rng):
         sub = copy.copy(D)
         sub.counts = c.astype(np.float64)
         sub.n = int(c.sum())
+        out.append(sub)
+    return out
+
+
+def _split_weighted(D: Samples, parts: int, rng: np.random.Generator) -> list[Samples]:
+    """Dask draws held as distinct values and counts: the counts are split (a random split
+    of the draws, counted), and each part keeps the values it holds."""
+    assert D._weights is not None
+    out = []
+    for c in _hypergeometric(D._weights, parts, rng):
+        sub = copy.copy(D)
+        seen = c > 0
+        sub._np = sub.data = D._np[seen]
+        sub._weights, sub.n = c[seen].astype(np.float64), int(c.sum())
         out.append(sub)
     return out
 
@@ -104,6 +124,8 @@ def split(D: Samples | Counts, parts: int, rng: np.random.Generator) -> list[Sam
     """A random partition of the draws of `D` into `parts` data sets of (nearly) equal size."""
     if isinstance(D, Counts):
         return list(_split_counts(D, parts, rng))
+    if D._weights is not None:
+        return list(_split_weighted(D, parts, rng))
     return list(_split_samples(D, parts, rng))
 
 

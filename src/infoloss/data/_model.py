@@ -25,6 +25,7 @@ from ._between_data import (
     is_discrete,
 )
 from ._bias import checked_bias
+from ._dask_nll import chunked_mean_nll, tail_draws
 from ._estimators import _counts, _knn, _pairs_tail
 from ._samples import Counts, Samples, to_numpy
 
@@ -102,6 +103,10 @@ def mean_nll(D: Samples | Counts, model: Distribution | Categorical) -> tuple[An
             )
             raise TypeError(msg)
         x, weights = D.data, None
+        if D._weights is not None:  # dask draws, counted: distinct values and their counts
+            x, weights = D._np, D._weights
+        elif D._held is None:  # continuous dask draws: chunk by chunk
+            return chunked_mean_nll(D.data, model)
     x = _in_library(x, xp, model)
     event = len(model.event_shape)
     if event == 0 and x.ndim == 2 and x.shape[1] == 1:
@@ -214,6 +219,8 @@ def data_vs_model(
         raise TypeError(msg)
     if measure == "kl_divergence":
         kinds_match(P, model, measure)
+        if isinstance(P, Samples) and not P.discrete and P._held is None:
+            P.values()  # refuses continuous dask draws not in memory, before any pass
     if isinstance(model, Distribution):  # the stderr and the tail check use it too
         model = _adopt(model, P)
     mean, se, xp = mean_nll(P, model)
@@ -290,6 +297,7 @@ def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
 
     if isinstance(model, Distribution) and model.batch_shape:
         return  # a batch of models: not checked
+    w: np.ndarray[Any, Any] | None
     if isinstance(model, Categorical):
         lq = _to_plain(model.log_probs)
         nll, w = -lq, _indexed_counts(D, lq.shape[0])
@@ -297,10 +305,13 @@ def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
         x = _in_library(D.categories, model.xp, model)
         nll, w = -_to_plain(model.log_prob(x)), np.asarray(D.counts, dtype=np.float64)
     else:
-        x = _in_library(D.data, model.xp, model)
+        draws, w = (D.data, None) if D._weights is None else (D._np, D._weights)
+        if D._held is None:  # continuous dask draws: a seeded subsample
+            draws = tail_draws(D.data, D.n)
+        x = _in_library(draws, model.xp, model)
         if len(model.event_shape) == 0 and x.ndim == 2 and x.shape[1] == 1:
             x = x[:, 0]
-        nll, w = -_to_plain(model.log_prob(x)), None
+        nll = -_to_plain(model.log_prob(x))
     gamma = _pairs_tail.tail_index(nll, w)
     below, small_n_gamma = HEAVY_TAIL_GAMMA_SMALL_N
     n = nll.size if w is None else float(np.sum(w))

@@ -9,6 +9,8 @@ import numpy as np
 
 from ..discrete import Categorical
 from ..distributions import Distribution, as_parametric, is_frozen
+from ._dask import is_dask
+from ._dask_nll import nll_by_chunks
 from ._model import Like
 from ._samples import Samples, to_numpy
 
@@ -41,8 +43,10 @@ def nll(model: Any, data: Any, /) -> Any:
         shape ``(n,)`` pairs one model with each observation (a regression's likelihood,
         0-d result); to score every observation under each of B models, give data of shape
         ``(n, 1)`` (result ``(B,)``). In the model's array library, differentiable in the
-        model's parameters (PyTorch, JAX); a NumPy float for a SciPy model. ``+inf`` where an
-        observation lies outside the model's support; NaN in the data gives NaN.
+        model's parameters (PyTorch, JAX); a NumPy float for a SciPy model; for dask data,
+        a lazy 0-d dask array, the sum of the chunks' NLLs (``.compute()`` runs it).
+        ``+inf`` where an observation lies outside the model's support; NaN in the data gives
+        NaN.
 
     Raises
     ------
@@ -76,6 +80,8 @@ def nll(model: Any, data: Any, /) -> Any:
     True
     """
     x = data.data if isinstance(data, Samples) else data
+    if is_dask(x):  # the sum of the chunks' NLLs, lazy
+        return nll_by_chunks(lambda chunk: nll(model, chunk), x)
     if isinstance(model, Categorical):
         return _nll_categorical(model, x)
     try:

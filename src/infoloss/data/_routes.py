@@ -158,8 +158,11 @@ def _estimate(
 def _result_dtype(xp: Namespace, args: tuple[Any, ...]) -> Any:
     """The data's floating dtype; else float64 (the library's default under JAX's 32 bits)."""
     for a in args:
-        if isinstance(a, Samples) and a.xp is xp and xp.isdtype(a.data.dtype, "real floating"):
-            return a.data.dtype
+        if not (isinstance(a, Samples) and a.xp is xp):
+            continue
+        dtype = a.data.dtype  # a dask Series may have a pandas dtype: not a floating one
+        if (xp is not np or isinstance(dtype, np.dtype)) and xp.isdtype(dtype, "real floating"):
+            return dtype
     if array_api_compat.is_jax_namespace(xp):
         return xp.__array_namespace_info__().default_dtypes()["real floating"]
     return xp.float64

@@ -14,19 +14,20 @@ import array_api_compat
 import numpy as np
 
 from .._core import Namespace
+from ._align import align_counts
 from ._alphabet import (
-    _from_sequence,
-    _unique,
     category_key,
     check_support,
     declared_categories,
     has_missing,
     is_missing,
-    pandas_index,
     to_numpy,
 )
 from ._alphabet_bins import GRID, binned_counts, check_cells, declared_kind
 from ._alphabet_bins import _binned_counts as _binned_counts
+from ._counts_data import Counts
+from ._dask import dask_of, lazy_message
+from ._kinds import Data, namespace_of
 from ._resolution import dequantized, resolution_of
 
 __all__ = [
@@ -41,17 +42,11 @@ __all__ = [
 ]
 
 
-def _namespace_of(x: Any) -> Namespace:
-    if array_api_compat.is_array_api_obj(x) and not isinstance(x, np.ndarray | np.generic):
-        return array_api_compat.array_namespace(x)
-    return np
-
-
 def _is_discrete_dtype(a: np.ndarray[Any, Any]) -> bool:
     return a.dtype.kind in "biuUSOM" or a.dtype == np.dtype(bool)
 
 
-class Samples:
+class Samples(Data):
     """Draws from a distribution, as an argument of the measures (the result is an estimate).
 
     Parameters
@@ -90,6 +85,12 @@ class Samples:
         the underlying variable (by about ``w² J / 24`` per coordinate, J its Fisher
         information: 0.04 nats for N(0, 1) recorded to whole numbers). See
         ``infoloss.data._resolution``. The draws a model's likelihood sees stay as recorded.
+    max_n : int, optional
+        Continuous dask draws: a seeded subsample of `max_n` draws (the same rows whatever the
+        partitions) stands for them, so that the nearest-neighbour estimators can run; every
+        estimate and standard error is then that of `max_n` draws (`n` is `max_n`, `total`
+        the number of draws). Without it, continuous dask draws of more than 2^20 values are
+        refused by those estimators, with a message. Not for discrete draws (counted in full).
 
     Notes
     -----
@@ -100,6 +101,10 @@ class Samples:
     the unseen categories, with a bootstrap standard error that re-estimates it. Either way
     an `UndersampledWarning` says when the draws are too few for the alphabet (many
     categories seen once), where no estimator's interval can be trusted.
+
+    Dask arrays, Series and DataFrames (or `Samples.read` of Parquet/CSV files) are not read
+    into memory: discrete draws are counted per partition and the counts summed, continuous
+    ones are read by chunks for a model's likelihood; see ``infoloss.data._dask``.
 
     Attributes
     ----------
@@ -129,7 +134,8 @@ class Samples:
     """
 
     __slots__ = (
-        "_np",
+        "_held",
+        "_weights",
         "bins",
         "categories",
         "data",
@@ -137,6 +143,7 @@ class Samples:
         "n",
         "resolution",
         "support",
+        "total",
         "xp",
     )
 
@@ -149,8 +156,9 @@ class Samples:
         categories: Any = None,
         support: Any = None,
         resolution: Any = None,
+        max_n: int | None = None,
     ) -> None:
-        if isinstance(x, Samples | Counts):
+        if isinstance(x, Data):
             msg = f"`x` must be an array of draws; found {type(x).__name__}"
             raise TypeError(msg)
         if isinstance(x, str | bytes | Mapping | set):
@@ -162,7 +170,8 @@ class Samples:
         if discrete is not None and type(discrete) is not bool:
             msg = f"`discrete` must be True, False or None; found {discrete!r}"  # type: ignore[unreachable]
             raise TypeError(msg)
-        arr = to_numpy(x, "x")
+        lazy = dask_of(x, discrete, bins, categories, support, max_n)
+        arr = to_numpy(x, "x") if lazy is None else lazy.check
         if arr.dtype.kind == "c":
             msg = f"`x` must hold real numbers or categories; found complex dtype {arr.dtype}"
             raise TypeError(msg)
@@ -200,9 +209,14 @@ class Samples:
             msg = f"`bins` needs numeric draws; found dtype {arr.dtype}"
             raise TypeError(msg)
         self.data: Any = x if array_api_compat.is_array_api_obj(x) else arr
-        self.xp: Namespace = _namespace_of(x)
-        self._np = arr
+        self.xp: Namespace = namespace_of(x)
+        self._held: np.ndarray[Any, Any] | None = arr
+        self._weights: np.ndarray[Any, Any] | None = None
         self.n = int(arr.shape[0])
+        self.total: int | None = None
+        if lazy is not None:  # dask: counted, subsampled, or read by chunks
+            self.data, self.xp, self._held, self._weights = lazy.data, np, lazy.held, lazy.weights
+            self.n, self.total = lazy.n, lazy.total
         self.discrete = bool(kind_discrete)
         self.bins = bins
         self.categories: np.ndarray[Any, Any] | None = (
@@ -222,12 +236,60 @@ class Samples:
                 "combined with discrete draws, `bins`, `categories` or `support`"
             )
             raise ValueError(msg)
+        if resolution is not None and self._held is None:
+            msg = (
+                "`resolution` dequantises draws in memory; these dask draws are not held "
+                "(give max_n= for a subsample in memory)"
+            )
+            raise ValueError(msg)
         self.resolution = resolution_of(resolution, arr)
+
+    @property
+    def _np(self) -> np.ndarray[Any, Any]:
+        """The draws in memory (a dask sample of categories: its distinct values)."""
+        if self._held is None:
+            raise ValueError(lazy_message(self.n, self.d))
+        return self._held
+
+    @_np.setter
+    def _np(self, value: np.ndarray[Any, Any]) -> None:
+        self._held = value
 
     @property
     def d(self) -> int:
         """Dimension of one draw (1 for scalar draws)."""
-        return 1 if self._np.ndim == 1 else int(self._np.shape[1])
+        a = self.data if self._held is None else self._held
+        return 1 if a.ndim == 1 else int(a.shape[1])
+
+    @classmethod
+    def read(cls, path: Any, /, *, column: str | None = None, **options: Any) -> Samples:
+        """Draws from Parquet or CSV files, read by Dask partition by partition.
+
+        Parameters
+        ----------
+        path : str or path-like
+            A file, a directory of files, or a glob (``"events/2024-*.parquet"``); ``.csv``,
+            ``.tsv`` and ``.txt`` files are read as CSV, anything else as Parquet.
+        column : str, optional
+            The column of draws; required where the files hold several.
+        **options
+            Options of `Samples` (``discrete``, ``categories``, ``support``, ``max_n``).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import pandas as pd
+        >>> from infoloss import Samples
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     frame = pd.DataFrame({"colour": ["red", "blue", "red", "red"], "size": 1})
+        ...     frame.to_parquet(os.path.join(folder, "part-0.parquet"))
+        ...     s = Samples.read(folder, column="colour")
+        >>> s.n, s.counts()
+        (4, (array(['blue', 'red'], dtype=object), array([1., 3.])))
+        """
+        from ._dask_read import read_column
+
+        return cls(read_column(path, column), **options)
 
     def values(self) -> np.ndarray[Any, Any]:
         """The draws as a NumPy float64 array of shape ``(n, d)`` (dequantised where a
@@ -251,134 +313,8 @@ class Samples:
         kind = "discrete" if self.discrete else "continuous"
         if self.resolution is not None:
             kind += f", recorded to {'x'.join(f'{w:g}' for w in self.resolution)}"
-        shape = f"n={self.n}" if self._np.ndim == 1 else f"n={self.n}, d={self.d}"
+        ndim = (self.data if self._held is None else self._held).ndim
+        shape = f"n={self.n}" if ndim == 1 else f"n={self.n}, d={self.d}"
+        if self.total is not None:
+            kind += f", a subsample of {self.total} draws"
         return f"Samples({shape}, {kind})"
-
-
-class Counts:
-    """A histogram: how often each category was observed, as an argument of the measures.
-
-    Parameters
-    ----------
-    c : array_like or mapping
-        One count per category (whole, non-negative, finite numbers, not all zero), or a
-        mapping from category to count.
-    categories : sequence, optional
-        Names of the categories, one per count (distinct). Two `Counts` with categories are
-        aligned by name (a category missing from one counts 0 there); without them, by
-        position. A pandas Series (``series.value_counts()``, say) carries its categories in
-        its index, which is used when `categories` is not given.
-    support : int, optional
-        The alphabet size K, at least ``len(c)``: the ``K − len(c)`` unlisted categories count
-        as zero cells.
-
-    Notes
-    -----
-    The listed cells are the alphabet when one of them is 0 (a listed zero is a category
-    known to exist) or `support` is given; the default entropy estimator is then chosen for
-    a known alphabet. When every listed count is positive and `support` is not given, the
-    alphabet is unknown: the listed categories are the observed ones, and the default
-    estimator accounts for unseen categories (see `Samples`).
-
-    Examples
-    --------
-    >>> from infoloss import Counts, entropy
-    >>> c = Counts({"rain": 10, "sun": 30})
-    >>> c.n, c.categories.tolist()
-    (40, ['rain', 'sun'])
-    >>> h = entropy(c, method="plugin", base=2)  # the entropy of (1/4, 3/4)
-    >>> round(float(h), 4)
-    0.8113
-    """
-
-    __slots__ = ("categories", "counts", "n", "support", "xp")
-
-    def __init__(self, c: Any, *, categories: Any = None, support: Any = None) -> None:
-        if categories is None:
-            categories = pandas_index(c)
-        if isinstance(c, Mapping):
-            if categories is not None:
-                msg = "`categories` must not be given with a mapping: its keys are the categories"
-                raise TypeError(msg)
-            categories = list(c.keys())
-            c = list(c.values())
-        if isinstance(c, Samples | Counts | str | bytes):
-            msg = f"`c` must be an array of counts or a mapping; found {type(c).__name__}"
-            raise TypeError(msg)
-        self.xp: Namespace = _namespace_of(c)
-        arr = to_numpy(c, "c")
-        if arr.dtype.kind not in "fiub":
-            msg = f"`c` must hold numbers (counts); found dtype {arr.dtype}"
-            raise TypeError(msg)
-        arr = arr.astype(np.float64)
-        if arr.ndim != 1 or arr.size == 0:
-            msg = f"`c` must be a non-empty 1-D array of counts; found shape {arr.shape}"
-            raise ValueError(msg)
-        finite = arr[~np.isnan(arr)]
-        if (finite < 0).any():
-            i = int(np.flatnonzero(arr < 0)[0])
-            msg = f"`c` must hold counts >= 0; found {arr[i]:.6g} at index {i}"
-            raise ValueError(msg)
-        if np.isinf(finite).any() or (finite != np.round(finite)).any():
-            i = int(np.flatnonzero(np.isinf(arr) | (arr != np.round(arr)))[0])
-            msg = (
-                f"`c` must hold whole, finite counts; found {arr[i]:.6g} at index {i} (for "
-                "weights or probabilities pass the array itself, with normalize=True)"
-            )
-            raise ValueError(msg)
-        if finite.size == arr.size and arr.sum() == 0:
-            msg = "`c` must hold at least one observation; found all counts 0"
-            raise ValueError(msg)
-        if categories is not None:
-            cats = (
-                to_numpy(categories, "categories")
-                if hasattr(categories, "shape")
-                else _from_sequence(list(categories), "categories")
-            )
-            if cats.ndim != 1 or cats.shape[0] != arr.shape[0]:
-                msg = (
-                    f"`categories` must name each of the {arr.shape[0]} counts once; found "
-                    f"shape {cats.shape}"
-                )
-                raise ValueError(msg)
-            if len(_unique(cats)) != cats.shape[0]:
-                msg = "`categories` must be distinct; found a repeated category"
-                raise ValueError(msg)
-            categories = cats
-        self.counts = arr
-        self.categories: np.ndarray[Any, Any] | None = categories
-        self.n = int(np.nansum(arr))  # NaN counts give NaN estimates; n counts the rest
-        self.support = check_support(support, arr.shape[0], "the number of counts given")
-
-    def __repr__(self) -> str:
-        return f"Counts(n={self.n}, categories={self.counts.shape[0]})"
-
-
-def align_counts(
-    samples: tuple[Samples, ...],
-) -> tuple[np.ndarray[Any, Any], list[np.ndarray[Any, Any]]]:
-    """Categories shared by discrete samples (their sorted union) and each sample's counts."""
-    arrays = [s._np for s in samples]
-    ndims = {a.ndim for a in arrays}
-    if len(ndims) > 1 or (arrays[0].ndim == 2 and len({a.shape[1] for a in arrays}) > 1):
-        found = " and ".join(str(a.shape) for a in arrays)
-        msg = f"the samples must have draws of one shape to share categories; found {found}"
-        raise ValueError(msg)
-    if len({"text" if a.dtype.kind in "USO" else "number" for a in arrays}) > 1:
-        arrays = [a.astype(object) for a in arrays]  # 1 and "1" are different categories
-    pooled = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
-    sizes = np.cumsum([a.shape[0] for a in arrays])[:-1]
-    try:
-        cats, inverse = np.unique(pooled, axis=0 if pooled.ndim > 1 else None, return_inverse=True)
-    except TypeError:  # mixed objects: first-seen order
-        keys = [category_key(v) for v in pooled]
-        index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
-        inverse = np.fromiter((index[k] for k in keys), dtype=np.intp, count=len(keys))
-        cats = np.empty(len(index), dtype=object)
-        cats[:] = list(index)
-    inverse = inverse.reshape(-1)
-    k = cats.shape[0]
-    counts = [
-        np.bincount(part, minlength=k).astype(np.float64) for part in np.split(inverse, sizes)
-    ]
-    return cats, counts

@@ -20,6 +20,7 @@ import numpy as np
 from ..discrete import Categorical
 from ..distributions import Distribution
 from ._common import Family, _data, _Target
+from ._dask_fit import fit_by_chunks, is_dask
 from ._forward import _forward, _mle
 from ._reverse import _reverse
 
@@ -69,7 +70,8 @@ def fit(
     Distribution
         A member of `family` whose parameters are read by SciPy's names (``.loc``,
         ``.scale``, ``.a`` ...). Fits to data of another array library (e.g. PyTorch) come
-        back in that library.
+        back in that library. Dask data are fitted chunk by chunk from sufficient statistics
+        (the families with closed-form maximum likelihood, and Gamma and Categorical).
 
     Raises
     ------
@@ -153,6 +155,9 @@ def fit(
         return _reverse(family, target, n or _N_REVERSE, gen, init)
     if type(target).__name__ == "Counts" and family is Categorical:
         return Categorical(target.counts / target.counts.sum())
+    data = target.data if type(target).__name__ == "Samples" else target
+    if is_dask(data):  # sufficient statistics summed chunk by chunk
+        return fit_by_chunks(family, data)
     x = _data(target)
     if x is None:
         t = _Target(target)

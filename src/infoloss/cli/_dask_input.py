@@ -1,0 +1,133 @@
+"""``--dask`` and ``--scheduler ADDRESS``: Parquet/CSV datasets counted by Dask, by partition.
+
+A side named by a Parquet or CSV file, a directory of them or a glob is read by Dask through
+the public `infoloss.Samples.read`: its categories are counted partition by partition and the
+counts summed, so the command holds counts, never the rows. The side then enters the report as
+counts over the categories seen (their estimators are those of the same draws in memory).
+``--scheduler ADDRESS`` runs the counting on an existing Dask cluster (a `distributed.Client`);
+otherwise Dask's local scheduler runs it, with its progress bar on a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._errors import InputError
+from ._operand import Operand
+
+__all__ = ["dask_session", "is_dataset", "load_dataset", "uses_dask"]
+
+_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".txt")
+_TEXT_OPTIONS: tuple[tuple[str, object, str], ...] = (
+    ("header", "auto", "--header"),
+    ("decimal", ".", "--decimal"),
+    ("thousands", None, "--thousands"),
+    ("comment", None, "--comment"),
+    ("na_value", [], "--na-value"),
+    ("bins", None, "--bins"),
+    ("resolution", None, "--resolution"),
+)
+
+
+def uses_dask(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "dask", False) or getattr(args, "scheduler", None))
+
+
+def is_dataset(text: str) -> bool:
+    """A Parquet/CSV file, a directory, or a glob: what ``--dask`` reads."""
+    if any(c in text for c in "*?["):
+        return True
+    path = Path(text)
+    return path.is_dir() or (path.is_file() and path.suffix.lower() in _SUFFIXES)
+
+
+def check_dask_options(args: argparse.Namespace) -> None:
+    """Options of in-memory reading that the Dask reader does not apply: refused."""
+    for attr, default, flag in _TEXT_OPTIONS:
+        value = getattr(args, attr, default)
+        if value != default:
+            shown = value[0] if isinstance(value, list) else value
+            msg = f"{flag} {shown} does not apply with --dask (Dask reads the files as they are)"
+            raise InputError(msg)
+
+
+def _missing(v: Any) -> bool:
+    return (
+        v is None
+        or type(v).__name__ in ("NAType", "NaTType")
+        or (isinstance(v, float | np.floating) and v != v)
+    )
+
+
+def load_dataset(text: str, side: str, column: str | None, args: argparse.Namespace) -> Operand:
+    """One side read and counted by Dask: an operand of counts over the categories seen."""
+    from .. import Samples
+
+    discrete = getattr(args, "discrete", None)
+    try:
+        s = Samples.read(text, column=column, **({} if discrete is None else {"discrete": True}))
+    except ImportError:
+        msg = f"{side}: --dask needs Dask: pip install 'infoloss[dask]'"
+        raise InputError(msg) from None
+    except (FileNotFoundError, ValueError) as exc:
+        raise InputError(f"{side}: {exc}") from None
+    where = text if column is None else f"{text} column {column}"
+    if not s.discrete:
+        msg = (
+            f"{side}: {where} holds continuous values; --dask counts categories (whole "
+            "numbers, text): give --categorical to count each distinct value"
+        )
+        raise InputError(msg)
+    cats, counts = s.counts()
+    gone = np.array([_missing(c) for c in cats], dtype=bool)
+    missing = int(counts[gone].sum())
+    if missing and args.missing == "error":
+        msg = f"{side}: {where} has {missing:,} missing value(s); --missing drop leaves them out"
+        raise InputError(msg)
+    if gone.all():
+        msg = f"{side}: {where} holds no value that is not missing"
+        raise InputError(msg)
+    op = Operand(side, "counts", f"{where} (read by Dask)", weights=counts[~gone])
+    op.categories, op.missing = cats[~gone], missing
+    gaps = f", {missing:,} missing left out" if missing else ""
+    op.assumed = f"{s.n:,} rows counted per partition{gaps}"
+    return op
+
+
+@contextlib.contextmanager
+def dask_session(args: argparse.Namespace) -> Iterator[None]:
+    """The scheduler for the command: the cluster at ``--scheduler``, else Dask's own (with
+    its progress bar where standard error is a terminal); nothing without ``--dask``."""
+    if not uses_dask(args):
+        yield
+        return
+    address = getattr(args, "scheduler", None)
+    if address:
+        try:
+            from distributed import Client
+        except ImportError:
+            msg = "--scheduler needs Dask's distributed: pip install 'infoloss[dask]'"
+            raise InputError(msg) from None
+        try:
+            client = Client(address, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            msg = f"--scheduler {address}: cannot connect ({exc})"
+            raise InputError(msg) from None
+        with client:
+            yield
+        return
+    try:
+        from dask.diagnostics import ProgressBar
+    except ImportError:
+        msg = "--dask needs Dask: pip install 'infoloss[dask]'"
+        raise InputError(msg) from None
+    bar: Any = ProgressBar(out=sys.stderr) if sys.stderr.isatty() else contextlib.nullcontext()
+    with bar:
+        yield
