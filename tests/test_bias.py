@@ -213,3 +213,22 @@ def test_kl_against_a_model_carries_the_entropy_bias_with_its_sign() -> None:
     assert float(est.bias) > 0
     low, high = est.interval()
     assert float(low) <= 0.0 <= float(high)
+
+
+def test_value_only_skips_the_costly_standard_errors_and_keeps_the_values() -> None:
+    """The bias diagnostics read only the values on halves and quarters: inside `value_only`
+    the jackknife and bootstrap standard errors (JS by NSB, Chao–Wang–Jost) are skipped, and the
+    values are the same numbers."""
+    from infoloss.data._estimators import _counts as C
+    from infoloss.data._estimators._counts_base import value_only
+
+    rng = np.random.default_rng(3)
+    cp = rng.multinomial(300, rng.dirichlet(np.ones(40))).astype(float)
+    cq = rng.multinomial(200, rng.dirichlet(np.ones(40))).astype(float)
+    full = [C.ENTROPY["chao_wang_jost"](cp[cp > 0]), C.JS["nsb"](cp, cq)]
+    with value_only():
+        fast = [C.ENTROPY["chao_wang_jost"](cp[cp > 0]), C.JS["nsb"](cp, cq)]
+    for (v, se), (w, se_w) in zip(full, fast, strict=True):
+        assert w == v
+        assert math.isfinite(se)
+        assert math.isnan(se_w)

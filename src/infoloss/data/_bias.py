@@ -48,6 +48,7 @@ import numpy as np
 
 from .._core import MEASURE_NAMES, BiasWarning
 from ._estimators._alphabet import user_stacklevel
+from ._estimators._counts_base import value_only
 from ._samples import Counts, Samples
 
 __all__ = ["MIN_DRAWS", "Bias", "checked_bias", "diagnose", "split"]
@@ -159,8 +160,8 @@ def diagnose(
         return None
     gen = np.random.default_rng(DEFAULT_SEED if rng is None else rng)
     try:
-        with warnings.catch_warnings():  # the parts' own warnings would repeat the whole's
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(), value_only():  # no stderr: only the values are read
+            warnings.simplefilter("ignore")  # the parts' own warnings would repeat the whole's
             halves = _paired(data, gen)
             quarters = [q for h in halves for q in _paired(h, gen)]
             vh = float(np.mean([estimate(h) for h in halves]))

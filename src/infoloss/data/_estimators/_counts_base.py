@@ -6,8 +6,10 @@ tables) so that `_counts_entropy` and `_counts_pairs` can share them.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -15,12 +17,32 @@ from scipy import special
 
 from ..._core import InfiniteEstimateWarning
 
-__all__ = ["NAN", "InfiniteEstimateWarning", "Result", "Vector"]
+__all__ = ["NAN", "InfiniteEstimateWarning", "Result", "Vector", "stderr_wanted", "value_only"]
 
 
 Vector: TypeAlias = "np.ndarray[Any, np.dtype[np.float64]]"
 Result: TypeAlias = tuple[float, float]
 NAN = (float("nan"), float("nan"))
+
+_VALUE_ONLY = contextvars.ContextVar("infoloss_value_only", default=False)
+
+
+@contextlib.contextmanager
+def value_only() -> Iterator[None]:
+    """Within it, estimators whose standard error costs many evaluations of the estimate (a
+    jackknife, a bootstrap) skip it and report NaN: for the bias diagnostics, which read only
+    the values of the estimates on halves and quarters of the data."""
+    token = _VALUE_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _VALUE_ONLY.reset(token)
+
+
+def stderr_wanted() -> bool:
+    """False inside `value_only`."""
+    return not _VALUE_ONLY.get()
+
 
 # An estimator minus the plug-in, for each multiset of counts of a `_Deletions`.
 Correction: TypeAlias = Callable[["_Deletions"], Vector]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ._counts_base import Result, Vector, _nan_in
+from ._counts_base import Result, Vector, _nan_in, stderr_wanted
 from ._counts_entropy import _entropy_nsb
 from ._counts_pairs import _jk_var, _no_pseudocount, _null_var, _smoothed
 
@@ -147,7 +147,7 @@ def _js_nsb(cp: Vector, cq: Vector, pseudocount: float = 0.0) -> Result:
     cm = a * cp + b * cq
     js = _nsb(cm) - (_nsb(cp) + _nsb(cq)) / 2
     p, q = cp / n, cq / m
-    if n < 2 or m < 2:
+    if n < 2 or m < 2 or not stderr_wanted():
         return _bounded(js, float("nan"), p, q, n, m)
     on_p, on_q = cp > 0, cq > 0
     dp = _deletion_changes(cm, a, on_p) - _deletion_changes(cp, 1.0, on_p) / 2

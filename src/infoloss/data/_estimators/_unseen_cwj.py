@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ._counts_base import Result, Vector, _nan_in
+from ._counts_base import Result, Vector, _nan_in, stderr_wanted
 
 __all__ = ["_entropy_chao_wang_jost", "lerch_tail"]
 
@@ -121,7 +121,7 @@ def _entropy_chao_wang_jost(c: Vector) -> Result:
     f1 = np.asarray(float(np.count_nonzero(pos == 1)))
     f2 = np.asarray(float(np.count_nonzero(pos == 2)))
     value = float(_cwj_from_parts(n, _zhang_part(pos, n), f1, f2))
-    if n < 2:
+    if n < 2 or not stderr_wanted():
         return value, float("nan")
     return value, max(_bootstrap_se(pos, n), _jackknife_se(pos, n))
 
