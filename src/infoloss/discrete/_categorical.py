@@ -170,10 +170,12 @@ class Categorical:
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
+        """The shape of the batch of distributions (the axes that are not the outcomes)."""
         return tuple(n for i, n in enumerate(self._value.shape) if i not in self._axes)
 
     @property
     def event_shape(self) -> tuple[int, ...]:
+        """The lengths of the outcome axes (``axis``)."""
         return tuple(self._value.shape[a] for a in self._axes)
 
     @property
@@ -205,6 +207,7 @@ class Categorical:
 
     @property
     def device(self) -> Any:
+        """The device of the probabilities (and of every result)."""
         return array_api_compat.device(self._value)
 
     def entropy(self) -> Array:

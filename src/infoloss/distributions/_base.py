@@ -176,14 +176,17 @@ class Distribution:
     # ----------------------------------------------------------------------------- interface
     @property
     def dtype(self) -> Any:
+        """The floating dtype of the parameters (and of every result)."""
         return next(iter(self._values.values())).dtype
 
     @property
     def device(self) -> Any:
+        """The device of the parameters (and of every result)."""
         return array_api_compat.device(next(iter(self._values.values())))
 
     @property
     def event_shape(self) -> tuple[int, ...]:
+        """The shape of one draw: ``()`` for a scalar family, ``(d,)`` for a d-vector."""
         return ()
 
     def log_prob(self, x: Any) -> Array:
@@ -192,10 +195,12 @@ class Distribution:
 
     @property
     def mean(self) -> Array:
+        """The mean of the distribution, of shape ``batch_shape + event_shape``."""
         raise NotImplementedError
 
     @property
     def variance(self) -> Array:
+        """The variance of each coordinate, of shape ``batch_shape + event_shape``."""
         raise NotImplementedError
 
     def entropy(self) -> Array:
