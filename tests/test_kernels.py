@@ -232,3 +232,150 @@ def test_environment_knobs_hold_the_compiled_core_threads_and_simd() -> None:
     bad = _run_with_env({"INFOLOSS_NUM_THREADS": "zero"})
     assert bad.returncode != 0
     assert "INFOLOSS_NUM_THREADS must be a whole number >= 1, found 'zero'" in bad.stderr
+
+
+# ------------------------------------------------------------------ float32 in float32 SIMD
+def _f64_reference(name: str, p: Any, q: Any) -> Any:
+    """The measure in float64 from the very same float32 numbers (the generic formula)."""
+    want = _generic(name, p.astype(np.float64), q.astype(np.float64))
+    return np.maximum(want, 0) if name == "kl_divergence" else want
+
+
+def _log_scale(p: Any, q: Any) -> Any:
+    """Per row, sum p (|log p| + |log q| + 1) + q (|log q| + 1): the total size of the terms
+    a float32 evaluation rounds, each to a few float32 ulp (log within 1.3 ulp, then one
+    product)."""
+    p, q = p.astype(np.float64), q.astype(np.float64)
+    with np.errstate(divide="ignore"):
+        lp = np.where(p > 0, np.abs(np.log(np.where(p > 0, p, 1))), 0)
+        lq = np.where(q > 0, np.abs(np.log(np.where(q > 0, q, 1))), 0)
+    return np.sum(p * (lp + lq + 1) + q * (lq + 1), axis=-1)
+
+
+@needs_c
+@pytest.mark.parametrize("name", MEASURES)
+def test_float32_kernels_within_a_few_ulp_of_float64(name: str) -> None:
+    # float32 logs and products, terms summed in double: each term within ~3 float32 ulp of
+    # its size, so a row within 4 eps32 of the sum of the terms' sizes
+    rng = np.random.default_rng(21)
+    p = np.exp(2 * rng.standard_normal((40, 3000)))
+    q = np.exp(2 * rng.standard_normal((40, 3000)))
+    p[:10] = rng.random((10, 3000)) ** 3
+    p[:10][p[:10] < 0.1] = 0.0  # exact zeros
+    p[10] = 0.0
+    p[10, 3] = 1.0  # one-hot
+    p[11, 5] = 1e-39  # a float32 subnormal
+    p /= p.sum(-1, keepdims=True)
+    q /= q.sum(-1, keepdims=True)
+    p32, q32 = p.astype(np.float32), q.astype(np.float32)
+    got = _call(name, p32, q32)
+    assert got.dtype == np.float32
+    want = _f64_reference(name, p32, q32)
+    tol = 4 * np.finfo(np.float32).eps * _log_scale(p32, q32)
+    assert np.all(np.abs(got - want) <= tol)
+
+
+@needs_c
+@pytest.mark.parametrize("name", ["kl_divergence", "js_divergence"])
+def test_float32_divergences_of_close_rows_keep_their_digits(name: str) -> None:
+    # p and q 1e-3 apart: the terms cancel to first order, leaving a divergence of ~5e-7. The
+    # float32 kernel takes p / q - 1 as (p - q) / q (KL) and 1 - 2 min / (p + q) as
+    # (max - min) / (p + q) (JS), so the error stays a few ulp of the first-order terms,
+    # sum p |p / q - 1|, where rounding p / q first would lose a further factor of ~1000
+    rng = np.random.default_rng(22)
+    p = np.exp(rng.standard_normal((20, 4000)))
+    q = p * (1 + 1e-3 * rng.standard_normal((20, 4000)))
+    p /= p.sum(-1, keepdims=True)
+    q /= q.sum(-1, keepdims=True)
+    p32, q32 = p.astype(np.float32), q.astype(np.float32)
+    got = _call(name, p32, q32)
+    want = _f64_reference(name, p32, q32)
+    first = np.sum(np.abs(p32.astype(np.float64) - q32), axis=-1)  # sum p |p/q - 1|, about
+    assert np.all(np.abs(got - want) <= 4 * np.finfo(np.float32).eps * first)
+    assert np.all(np.abs(got - want) <= 1e-4 * want)  # what that means here: 4 digits of 7
+
+
+@needs_c
+def test_float32_divergence_of_identical_rows_is_exactly_zero() -> None:
+    rng = np.random.default_rng(23)
+    p = rng.dirichlet(np.ones(500), size=8).astype(np.float32)
+    for name in ("kl_divergence", "js_divergence"):
+        assert np.all(_call(name, p, p.copy()) == 0.0)
+
+
+@needs_c
+def test_softmax_rows_against_float64_sums() -> None:
+    # the compiled exp: within a few ulp of the dtype, so the sums of exp(z - max) within
+    # n ulp of the dtype of their double reference (n: float32's exp, then a double sum)
+    rng = np.random.default_rng(24)
+    for dtype in (np.float64, np.float32):
+        z = (rng.standard_normal((30, 2000)) * 30).astype(dtype)
+        z[0, :5] = -np.inf
+        t = rng.integers(0, 2000, size=30)
+        m, s, zt, ws = _numpy_kernels.softmax_rows(z, t, None, True)
+        z64 = z.astype(np.float64)
+        m_ref = z64.max(-1)
+        e = np.exp(z64 - m_ref[:, None])
+        np.testing.assert_array_equal(m, m_ref)
+        np.testing.assert_array_equal(zt, z64[np.arange(30), t])
+        rel = 4 * np.finfo(dtype).eps
+        np.testing.assert_allclose(s, e.sum(-1), rtol=rel)
+        finite = np.isfinite(z64).all(-1)
+        shifted = (z64 - m_ref[:, None])[finite]
+        np.testing.assert_allclose(ws[finite], shifted.sum(-1), rtol=1e-12)
+        assert ws[0] == -np.inf
+
+
+_ISA_SCRIPT = """
+import numpy as np
+import infoloss
+from infoloss import losses
+from infoloss.discrete import _numpy_kernels as k
+rng = np.random.default_rng(25)
+out = {"isa": np.array(k._ckernels.isa)}
+for dtype in (np.float64, np.float32):
+    p = rng.dirichlet(np.ones(700), size=30).astype(dtype)
+    q = rng.dirichlet(np.ones(700), size=30).astype(dtype)
+    for name in ("entropy", "cross_entropy", "kl_divergence", "js_divergence"):
+        f = getattr(infoloss, name)
+        out[name + str(dtype.__name__)] = f(p) if name == "entropy" else f(p, q)
+    z = (rng.standard_normal((30, 700)) * 4).astype(dtype)
+    y = rng.integers(0, 700, 30)
+    out["ce" + dtype.__name__] = losses.softmax_cross_entropy(
+        z, y, label_smoothing=0.1, reduction="none")
+np.savez(OUT, **out)
+"""
+
+
+@needs_c
+def test_results_do_not_depend_on_the_simd_level(tmp_path: Any) -> None:
+    # the same numbers from every instruction set the machine has: AVX-512, AVX2 + FMA and the
+    # baseline differ only in rounding (vector width changes the order of the sums, FMA
+    # contracts), so they agree to a few ulp of the dtype times the size of the terms
+    import os
+    import subprocess
+    import sys
+
+    runs = {}
+    for disable in ("", "AVX512F", "AVX2 FMA"):
+        out = tmp_path / f"{len(runs)}.npz"
+        env = {**os.environ, "INFOLOSS_DISABLE_CPU_FEATURES": disable}
+        done = subprocess.run(
+            [sys.executable, "-c", f"OUT = {str(out)!r}\n" + _ISA_SCRIPT],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        runs[disable] = dict(np.load(out))
+    assert str(runs["AVX2 FMA"]["isa"]) == "baseline"
+    ref = runs["AVX2 FMA"]
+    for run in runs.values():
+        for key, value in ref.items():
+            if key == "isa":
+                continue
+            eps = np.finfo(value.dtype).eps
+            scale = np.log(700.0) + 4 * 4  # the terms' size: log C and the logits' spread
+            np.testing.assert_allclose(run[key], value, rtol=0, atol=16 * eps * scale)

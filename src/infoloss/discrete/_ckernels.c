@@ -5,7 +5,11 @@
  * of p and q and their minima (for validation and NaN propagation). The log is evaluated by an
  * inline, branch-free routine so the compiler can vectorise the loop (the C library's scalar
  * log is the bottleneck of NumPy's own expression). Terms accumulate in double, float32 input
- * included, in chunks of CHUNK elements summed into a row total.
+ * included, in chunks of CHUNK elements summed into a row total. float64 rows are computed in
+ * double; float32 rows in float (il_logf, twice the lanes of double), each term
+ * converted to double before it is summed: float32 results within about 1e-7 relative of the
+ * same measure computed in float64 from the same float32 inputs, the divergences of nearly
+ * equal rows within a few float32 ulp of their first-order terms (see the tests).
  *
  * The log:  x = 2^e * m with m in [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f), z = s^2,
  *   log(1 + f) = f - (f^2/2 - s (f^2/2 + R(z))),   R(z) = sum_{k>=1} 2 z^k / (2k + 1),
@@ -17,6 +21,9 @@
  *
  * The terms: entropy p log p; cross-entropy p log q; KL p log(p / q); JS p log(2p / (p + q)) +
  * q log(2q / (p + q)); every term with p == 0 (resp. q == 0) is exactly 0 (0 log 0 = 0).
+ *
+ * softmax_rows serves the softmax cross-entropy of infoloss.losses: per row, the maximum, the
+ * sum of exp(z - max) (il_exp_neg / il_expf_neg) and the target's logit.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -28,11 +35,14 @@
 
 #define CHUNK 1024
 
-/* On x86-64 with GCC or Clang, every loop is compiled twice, for AVX2 + FMA and for the
- * baseline, and the module picks one at import from what the processor supports. */
+/* On x86-64 with GCC or Clang, every loop is compiled three times, for AVX-512 (16 float or
+ * 8 double lanes), for AVX2 + FMA and for the baseline, and the module picks one at import from
+ * what the processor supports. */
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
 #define IL_DISPATCH 1
 #define IL_FAST __attribute__((target("avx2,fma")))
+#define IL_WIDE                                                                             \
+    __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,prefer-vector-width=512")))
 #else
 #define IL_DISPATCH 0
 #define IL_FAST
@@ -41,7 +51,11 @@
 #if defined(_OPENMP) || defined(IL_OPENMP_SIMD)
 #define IL_SIMD_REDUCE _Pragma("omp simd reduction(+ : acc, sp, sq) reduction(min : mp, mq)")
 #define IL_SIMD _Pragma("omp simd")
+#define IL_SIMD_MAX _Pragma("omp simd reduction(max : mt)")
+#define IL_SIMD_SUMS _Pragma("omp simd reduction(+ : acc, a)")
 #else
+#define IL_SIMD_MAX
+#define IL_SIMD_SUMS
 #define IL_SIMD_REDUCE
 #define IL_SIMD
 #endif
@@ -95,13 +109,160 @@ IL_INLINE double il_log(double x)
     return r;
 }
 
-/* term of each measure, on doubles; zero exactly where the weight is zero */
+/* exp(x) for x <= 0 (the logits shifted by their row maximum), on doubles, branch-free:
+ * x = k ln2 + r with |r| <= ln2 / 2 (k by the round-to-nearest of adding 1.5 * 2^52, which
+ * also leaves k in the low bits: 2^k is built from them with integer adds and a shift),
+ * exp(r) by its Taylor series to r^13 / 13! (truncation below 5e-18 relative), and
+ * exp(x) = 2^k exp(r). x < -708 (-inf included) gives exp(-708) = 3e-308 instead: the kernel
+ * only sums these terms, beside the row's largest, which is exp(0) = 1, so that no sum of them
+ * reaches the double rounding of the total. exp(NaN) = NaN. */
+IL_INLINE double il_exp_neg(double x)
+{
+    const double shifter = 6755399441055744.0; /* 1.5 * 2^52 */
+    double xc = x < -708.0 ? -708.0 : x;
+    double kd = xc * 1.4426950408889634 + shifter;
+    double k = kd - shifter;
+    double r = (xc - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
+    double p = 1.0 + r * (1.0 + r * (0.5 + r * (1.6666666666666666e-01 +
+               r * (4.1666666666666664e-02 + r * (8.3333333333333332e-03 +
+               r * (1.3888888888888889e-03 + r * (1.9841269841269841e-04 +
+               r * (2.4801587301587302e-05 + r * (2.7557319223985893e-06 +
+               r * (2.7557319223985888e-07 + r * (2.5052108385441720e-08 +
+               r * (2.0876756987868100e-09 + r * 1.6059043836821613e-10))))))))))));
+    uint64_t kbits, scale_bits;
+    memcpy(&kbits, &kd, sizeof kbits);
+    scale_bits = (kbits - 0x4338000000000000ULL + 1023ULL) << 52;
+    double scale;
+    memcpy(&scale, &scale_bits, sizeof scale);
+    return p * scale;
+}
+
+/* The same in float, for float32 logits: k by adding 1.5 * 2^23, r = x - k ln2 with ln2 split
+ * in two (Cody and Waite), exp(r) by the minimax polynomial of Cephes' expf (relative error
+ * about 1e-7, beside float32's 6e-8 rounding); x < -87 gives exp(-87) = 1.6e-38 (negligible
+ * beside the 1 of the row's maximum, as above). Twice the lanes of il_exp_neg; the caller sums
+ * the terms in double. */
+IL_INLINE float il_expf_neg(float x)
+{
+    const float shifter = 12582912.0f; /* 1.5 * 2^23 */
+    float xc = x < -87.0f ? -87.0f : x;
+    float kd = xc * 1.44269504088896341f + shifter;
+    float k = kd - shifter;
+    float r = (xc - k * 0.693359375f) - k * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    float y = (p * r) * r + r + 1.0f;
+    uint32_t kbits, scale_bits;
+    memcpy(&kbits, &kd, sizeof kbits);
+    scale_bits = (kbits - 0x4B400000u + 127u) << 23;
+    float scale;
+    memcpy(&scale, &scale_bits, sizeof scale);
+    return y * scale;
+}
+
+/* log on floats, for float32 rows: x = 2^e m with m in [sqrt(1/2), sqrt(2)), f = m - 1, and
+ * log(1 + f) = f - f^2/2 + f^3 P(f) with the minimax polynomial P of Cephes' logf (relative
+ * error below 1e-7: under 1.3 float32 ulp), no division; log x = e ln2 + log(1 + f) with ln2
+ * split in two. The same special values as il_log; subnormals are scaled by 2^24 first. */
+IL_INLINE float il_logf_near(float x, float xm1)
+{
+    int tiny = x < 1.17549435e-38f;
+    float xs = tiny ? x * 16777216.0f : x;
+    uint32_t bits;
+    memcpy(&bits, &xs, sizeof bits);
+    uint32_t ebits = ((bits >> 23) & 0xffu) | 0x4B000000u; /* 2^23 + biased exponent */
+    float e;
+    memcpy(&e, &ebits, sizeof e);
+    e = e - 8388608.0f - 127.0f - (tiny ? 24.0f : 0.0f);
+    uint32_t mbits = (bits & 0x007fffffu) | 0x3f800000u;
+    float m;
+    memcpy(&m, &mbits, sizeof m);
+    int upper = m > 1.41421356f;
+    m = upper ? 0.5f * m : m;
+    e = upper ? e + 1.0f : e;
+    /* near 1 (e == 0) the caller's x - 1, when it has it more accurately than x */
+    float f = ((x >= 0.70710678f) & (x < 1.41421356f)) ? xm1 : m - 1.0f;
+    float z = f * f;
+    float y = 7.0376836292e-2f;
+    y = y * f - 1.1514610310e-1f;
+    y = y * f + 1.1676998740e-1f;
+    y = y * f - 1.2420140846e-1f;
+    y = y * f + 1.4249322787e-1f;
+    y = y * f - 1.6668057665e-1f;
+    y = y * f + 2.0000714765e-1f;
+    y = y * f - 2.4999993993e-1f;
+    y = y * f + 3.3333331174e-1f;
+    y = y * f * z;
+    y = y + e * -2.12194440e-4f;
+    y = y - 0.5f * z;
+    float r = (f + y) + e * 0.693359375f;
+    r = (x == 0.0f) ? -INFINITY : r;
+    r = (x == INFINITY) ? INFINITY : r;
+    r = ((x < 0.0f) | (x != x)) ? NAN : r;
+    return r;
+}
+
+IL_INLINE float il_logf(float x) { return il_logf_near(x, x - 1.0f); }
+
+/* term of each measure, zero exactly where the weight is zero; double rows on doubles */
 #define TERM_ENTROPY(p, q) ((p) != 0.0 ? (p) * il_log(p) : 0.0)
 #define TERM_CROSS(p, q) ((p) != 0.0 ? (p) * il_log(q) : 0.0)
 #define TERM_KL(p, q) ((p) != 0.0 ? (p) * il_log((p) / (q)) : 0.0)
 #define TERM_JS(p, q)                                                                       \
     (((p) != 0.0 ? (p) * il_log((2.0 * (p)) / ((p) + (q))) : 0.0) +                        \
      ((q) != 0.0 ? (q) * il_log((2.0 * (q)) / ((p) + (q))) : 0.0))
+
+/* float rows: the terms in float SIMD (8 lanes of AVX2, 16 of AVX-512), each one summed in
+ * double. KL's log(p / q) takes (p - q) / q as p / q - 1 (a second division, exact numerator
+ * when p and q are within a factor 2): for close p and q the terms cancel to first order, and
+ * the rounding of p / q alone left a relative error of 4e-3 on a KL of 5e-7 (p, q 1e-3 apart,
+ * 5000 outcomes), 6e-6 with it. */
+#define TERM_ENTROPY_F(p, q) ((p) != 0.0f ? (double)((p) * il_logf(p)) : 0.0)
+#define TERM_CROSS_F(p, q) ((p) != 0.0f ? (double)((p) * il_logf(q)) : 0.0)
+#define TERM_KL_F(p, q)                                                                     \
+    ((p) != 0.0f ? (double)((p) * il_logf_near((p) / (q), ((p) - (q)) / (q))) : 0.0)
+#define TERM_JS_F(p, q) term_js_f(p, q)
+#define TERM_NONE(p, q) 0.0 /* "sums": the row sums and minima alone (validation) */
+
+/* log(1 + x) for x in [0, 1] on floats: x P(x), P of degree 9 fitted for the least maximum
+ * relative error (1.5e-7 in float32 evaluation, measured on 10^4 points against log1p). */
+IL_INLINE float il_log1p01(float x)
+{
+    float y = -0.00324401306f;
+    y = y * x + 0.0198513418f;
+    y = y * x - 0.0569591671f;
+    y = y * x + 0.106036007f;
+    y = y * x - 0.153055489f;
+    y = y * x + 0.196759194f;
+    y = y * x - 0.249541283f;
+    y = y * x + 0.333299607f;
+    y = y * x - 0.499999017f;
+    y = y * x + 1.0f;
+    return y * x;
+}
+
+/* JS on floats with one full log: with s = p + q, lo = min(p, q), hi = max(p, q) and
+ * u = 2 lo / s in [0, 1], the term p log(2p / s) + q log(2q / s) is
+ *   hi log(2 - u) + lo log(u) = hi log1p(x) + lo log(1 - x),   x = 1 - u = (hi - lo) / s,
+ * the first by the polynomial above (x in [0, 1]), the second by il_logf_near, both from x
+ * computed without cancellation (close p and q: the terms cancel to first order, so their
+ * small logs must be accurate relative to x). p == q gives x = 0: exactly 0; lo == 0 gives
+ * hi log 2; no ratio can overflow (u <= 1). */
+IL_INLINE double term_js_f(float p, float q)
+{
+    float sum = p + q;
+    float lo = p < q ? p : q;
+    float hi = p < q ? q : p;
+    float u = 2.0f * (lo / sum);
+    float x = (hi - lo) / sum; /* 1 - u without its cancellation when p and q are close */
+    float t = hi * il_log1p01(x);
+    float t_lo = lo != 0.0f ? lo * il_logf_near(u, -x) : 0.0f;
+    return sum != 0.0f ? (double)(t + t_lo) : 0.0;
+}
 
 typedef struct {
     const char *p, *q;        /* row 0 of p and q */
@@ -110,19 +271,25 @@ typedef struct {
     double *out, *sp, *sq, *mp, *mq;
 } Job;
 
+/* One row at a time, in chunks of CHUNK: the terms summed in double; the sums and minima of p
+ * and q (validation, NaN detection) in the rows' own type within a chunk (float32: a relative
+ * error below 1e-5 on chunk sums, far inside the sqrt(eps) = 3.5e-4 tolerance of the check),
+ * then in double across chunks. */
 #define DEFINE_ROWS(NAME, T, TERM, ATTR)                                                    \
     ATTR static void NAME(const Job *job, Py_ssize_t r0, Py_ssize_t r1)                     \
     {                                                                                       \
         for (Py_ssize_t i = r0; i < r1; i++) {                                              \
             const T *p = (const T *)(job->p + i * job->ps);                                 \
             const T *q = job->q ? (const T *)(job->q + i * job->qs) : p;                    \
-            double total = 0.0, tsp = 0.0, tsq = 0.0, mp = INFINITY, mq = INFINITY;         \
+            double total = 0.0, tsp = 0.0, tsq = 0.0;                                       \
+            T mp = (T)INFINITY, mq = (T)INFINITY;                                           \
             for (Py_ssize_t j0 = 0; j0 < job->n; j0 += CHUNK) {                             \
                 Py_ssize_t j1 = j0 + CHUNK < job->n ? j0 + CHUNK : job->n;                  \
-                double acc = 0.0, sp = 0.0, sq = 0.0;                                       \
+                double acc = 0.0;                                                           \
+                T sp = 0, sq = 0;                                                           \
                 IL_SIMD_REDUCE                                                              \
                 for (Py_ssize_t j = j0; j < j1; j++) {                                      \
-                    double pv = (double)p[j], qv = (double)q[j];                            \
+                    T pv = p[j], qv = q[j];                                                 \
                     acc += TERM(pv, qv);                                                    \
                     sp += pv;                                                               \
                     sq += qv;                                                               \
@@ -130,26 +297,95 @@ typedef struct {
                     mq = qv < mq ? qv : mq;                                                 \
                 }                                                                           \
                 total += acc;                                                               \
-                tsp += sp;                                                                  \
-                tsq += sq;                                                                  \
+                tsp += (double)sp;                                                          \
+                tsq += (double)sq;                                                          \
             }                                                                               \
             job->out[i] = total;                                                            \
             job->sp[i] = tsp;                                                               \
             job->sq[i] = tsq;                                                               \
-            job->mp[i] = mp;                                                                \
-            job->mq[i] = mq;                                                                \
+            job->mp[i] = (double)mp;                                                        \
+            job->mq[i] = (double)mq;                                                        \
         }                                                                                   \
     }
+
+/* Softmax cross-entropy, one row at a time: the row maximum m (NaN entries skipped), then in
+ * one more pass over the row (from cache) S = sum exp(z - m) and, for label smoothing,
+ * sum_c w_c (z_c - m) (a term of weight 0 counts 0, even at z_c = -inf), both in double; and
+ * the target's logit z_t. A NaN logit makes S NaN; the caller recomputes the rows whose m or S
+ * is not finite (+inf logits, rows of -inf only, NaN) by the limit rules. */
+typedef struct {
+    const char *z;
+    Py_ssize_t zs, n;
+    const int64_t *t;
+    const double *w;
+    double *m, *s, *zt, *ws;
+} SoftmaxJob;
+
+#define DEFINE_SOFTMAX(NAME, T, EXP, ATTR)                                                     \
+    ATTR static void NAME(const SoftmaxJob *job, Py_ssize_t r0, Py_ssize_t r1)              \
+    {                                                                                       \
+        const Py_ssize_t n = job->n;                                                        \
+        const double *w = job->w;                                                           \
+        for (Py_ssize_t i = r0; i < r1; i++) {                                              \
+            const T *z = (const T *)(job->z + i * job->zs);                                 \
+            T mt = (T)-INFINITY;                                                            \
+            IL_SIMD_MAX                                                                     \
+            for (Py_ssize_t j = 0; j < n; j++)                                              \
+                mt = z[j] > mt ? z[j] : mt;                                                 \
+            const double m = (double)mt;                                                    \
+            const T mT = mt;                                                                \
+            (void)mT;                                                                       \
+            double total = 0.0, wtotal = 0.0;                                               \
+            for (Py_ssize_t j0 = 0; j0 < n; j0 += CHUNK) {                                  \
+                Py_ssize_t j1 = j0 + CHUNK < n ? j0 + CHUNK : n;                            \
+                double acc = 0.0, a = 0.0;                                                  \
+                if (!job->ws) {                                                             \
+                    IL_SIMD_SUMS                                                            \
+                    for (Py_ssize_t j = j0; j < j1; j++)                                    \
+                        acc += EXP(z[j]);                                                   \
+                } else if (w) {                                                             \
+                    IL_SIMD_SUMS                                                            \
+                    for (Py_ssize_t j = j0; j < j1; j++) {                                  \
+                        double d = (double)z[j] - m;                                        \
+                        acc += EXP(z[j]);                                                   \
+                        a += w[j] != 0.0 ? w[j] * d : 0.0;                                  \
+                    }                                                                       \
+                } else {                                                                    \
+                    IL_SIMD_SUMS                                                            \
+                    for (Py_ssize_t j = j0; j < j1; j++) {                                  \
+                        double d = (double)z[j] - m;                                        \
+                        acc += EXP(z[j]);                                                   \
+                        a += d;                                                             \
+                    }                                                                       \
+                }                                                                           \
+                total += acc;                                                               \
+                wtotal += a;                                                                \
+            }                                                                               \
+            int64_t k = job->t[i];                                                          \
+            job->m[i] = m;                                                                  \
+            job->s[i] = total;                                                              \
+            job->zt[i] = (k >= 0 && k < n) ? (double)z[k] : NAN;                            \
+            if (job->ws)                                                                    \
+                job->ws[i] = wtotal;                                                        \
+        }                                                                                   \
+    }
+
+#define EXP_D(v) il_exp_neg((v) - m)
+#define EXP_F(v) (double)il_expf_neg((v) - mT)
 
 #define DEFINE_ALL(SUFFIX, ATTR)                                                            \
     DEFINE_ROWS(rows_entropy_d##SUFFIX, double, TERM_ENTROPY, ATTR)                         \
     DEFINE_ROWS(rows_cross_d##SUFFIX, double, TERM_CROSS, ATTR)                             \
     DEFINE_ROWS(rows_kl_d##SUFFIX, double, TERM_KL, ATTR)                                   \
     DEFINE_ROWS(rows_js_d##SUFFIX, double, TERM_JS, ATTR)                                   \
-    DEFINE_ROWS(rows_entropy_f##SUFFIX, float, TERM_ENTROPY, ATTR)                          \
-    DEFINE_ROWS(rows_cross_f##SUFFIX, float, TERM_CROSS, ATTR)                              \
-    DEFINE_ROWS(rows_kl_f##SUFFIX, float, TERM_KL, ATTR)                                    \
-    DEFINE_ROWS(rows_js_f##SUFFIX, float, TERM_JS, ATTR)                                    \
+    DEFINE_ROWS(rows_sums_d##SUFFIX, double, TERM_NONE, ATTR)                               \
+    DEFINE_ROWS(rows_sums_f##SUFFIX, float, TERM_NONE, ATTR)                                \
+    DEFINE_ROWS(rows_entropy_f##SUFFIX, float, TERM_ENTROPY_F, ATTR)                        \
+    DEFINE_ROWS(rows_cross_f##SUFFIX, float, TERM_CROSS_F, ATTR)                            \
+    DEFINE_ROWS(rows_kl_f##SUFFIX, float, TERM_KL_F, ATTR)                                  \
+    DEFINE_ROWS(rows_js_f##SUFFIX, float, TERM_JS_F, ATTR)                                  \
+    DEFINE_SOFTMAX(softmax_d##SUFFIX, double, EXP_D, ATTR)                                  \
+    DEFINE_SOFTMAX(softmax_f##SUFFIX, float, EXP_F, ATTR)                                   \
     ATTR static void log_loop##SUFFIX(const double *x, double *y, Py_ssize_t n)             \
     {                                                                                       \
         IL_SIMD                                                                             \
@@ -160,20 +396,27 @@ typedef struct {
 DEFINE_ALL(_base, )
 #if IL_DISPATCH
 DEFINE_ALL(_fast, IL_FAST)
+DEFINE_ALL(_wide, IL_WIDE)
 #endif
 
 typedef void (*RowsFn)(const Job *, Py_ssize_t, Py_ssize_t);
 typedef void (*LogFn)(const double *, double *, Py_ssize_t);
-static const char *MEASURES[] = {"entropy", "cross_entropy", "kl_divergence", "js_divergence"};
-static RowsFn ROWS_D[] = {rows_entropy_d_base, rows_cross_d_base, rows_kl_d_base, rows_js_d_base};
-static RowsFn ROWS_F[] = {rows_entropy_f_base, rows_cross_f_base, rows_kl_f_base, rows_js_f_base};
+typedef void (*SoftmaxFn)(const SoftmaxJob *, Py_ssize_t, Py_ssize_t);
+static SoftmaxFn SOFTMAX_D = softmax_d_base, SOFTMAX_F = softmax_f_base;
+#define N_MEASURES 5
+static const char *MEASURES[] = {"entropy", "cross_entropy", "kl_divergence", "js_divergence",
+                                 "sums"};
+static RowsFn ROWS_D[] = {rows_entropy_d_base, rows_cross_d_base, rows_kl_d_base, rows_js_d_base,
+                          rows_sums_d_base};
+static RowsFn ROWS_F[] = {rows_entropy_f_base, rows_cross_f_base, rows_kl_f_base, rows_js_f_base,
+                          rows_sums_f_base};
 static LogFn LOG = log_loop_base;
 static const char *ISA = "baseline";
 
 /* INFOLOSS_DISABLE_CPU_FEATURES, like NumPy's NPY_DISABLE_CPU_FEATURES: naming AVX2 or FMA
- * (any case, any separator) holds the kernels to the baseline, e.g. to test that results do not
- * depend on the processor's SIMD level. */
-static int fast_disabled(void)
+ * (any case, any separator) holds the kernels to the baseline, naming AVX512 (AVX512F, ...) to
+ * AVX2, e.g. to test that results do not depend on the processor's SIMD level. */
+static int disabled(const char *feature)
 {
     const char *env = getenv("INFOLOSS_DISABLE_CPU_FEATURES");
     char buf[256];
@@ -183,21 +426,42 @@ static int fast_disabled(void)
     for (i = 0; env[i] && i < sizeof buf - 1; i++)
         buf[i] = (char)toupper((unsigned char)env[i]);
     buf[i] = '\0';
-    return strstr(buf, "AVX2") != NULL || strstr(buf, "FMA") != NULL;
+    return strstr(buf, feature) != NULL;
 }
 
 static void pick_kernels(void)
 {
 #if IL_DISPATCH
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !fast_disabled()) {
-        RowsFn d[] = {rows_entropy_d_fast, rows_cross_d_fast, rows_kl_d_fast, rows_js_d_fast};
-        RowsFn f[] = {rows_entropy_f_fast, rows_cross_f_fast, rows_kl_f_fast, rows_js_f_fast};
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma") || disabled("AVX2") ||
+        disabled("FMA"))
+        return;
+    int wide = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+               !disabled("AVX512");
+    if (wide) {
+        RowsFn d[] = {rows_entropy_d_wide, rows_cross_d_wide, rows_kl_d_wide, rows_js_d_wide,
+                      rows_sums_d_wide};
+        RowsFn f[] = {rows_entropy_f_wide, rows_cross_f_wide, rows_kl_f_wide, rows_js_f_wide,
+                      rows_sums_f_wide};
         memcpy(ROWS_D, d, sizeof d);
         memcpy(ROWS_F, f, sizeof f);
-        LOG = log_loop_fast;
-        ISA = "avx2+fma";
+        LOG = log_loop_wide;
+        SOFTMAX_D = softmax_d_wide;
+        SOFTMAX_F = softmax_f_wide;
+        ISA = "avx512";
+        return;
     }
+    RowsFn d[] = {rows_entropy_d_fast, rows_cross_d_fast, rows_kl_d_fast, rows_js_d_fast,
+                  rows_sums_d_fast};
+    RowsFn f[] = {rows_entropy_f_fast, rows_cross_f_fast, rows_kl_f_fast, rows_js_f_fast,
+                  rows_sums_f_fast};
+    memcpy(ROWS_D, d, sizeof d);
+    memcpy(ROWS_F, f, sizeof f);
+    LOG = log_loop_fast;
+    SOFTMAX_D = softmax_d_fast;
+    SOFTMAX_F = softmax_f_fast;
+    ISA = "avx2+fma";
 #endif
 }
 
@@ -241,7 +505,7 @@ static PyObject *reduce_rows(PyObject *self, PyObject *args)
                           &outs[2], &outs[3], &outs[4]))
         return NULL;
     int m = -1;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_MEASURES; k++)
         if (strcmp(measure, MEASURES[k]) == 0)
             m = k;
     if (m < 0)
@@ -310,9 +574,73 @@ static PyObject *log_array(PyObject *self, PyObject *args)
     return result;
 }
 
+PyDoc_STRVAR(softmax_rows_doc,
+"softmax_rows(z, t, w, r0, r1, m, s, zt, ws)\n\n"
+"Rows r0:r1 of z (2-D float32/float64, contiguous rows): the row maxima m, the sums of\n"
+"exp(z - m) s, the logits at the targets t (int64, one per row; NaN out of range) zt and,\n"
+"unless ws is None, sum_c w_c (z_c - m) into ws (w: float64 of one per class, or None for\n"
+"weights 1). Outputs: float64 arrays with one entry per row. Releases the GIL.");
+
+static PyObject *softmax_rows(PyObject *self, PyObject *args)
+{
+    PyObject *zo, *to, *wo, *outs[4];
+    Py_ssize_t r0, r1;
+    if (!PyArg_ParseTuple(args, "OOOnnOOOO", &zo, &to, &wo, &r0, &r1, &outs[0], &outs[1],
+                          &outs[2], &outs[3]))
+        return NULL;
+    Py_buffer zv, tv, wv, ov[4];
+    int have_w = wo != Py_None, have_ws = outs[3] != Py_None, n_out = 0, got_t = 0, got_w = 0;
+    PyObject *result = NULL;
+    if (get_rows(zo, &zv, "z") < 0)
+        return NULL;
+    Py_ssize_t rows = zv.shape[0], n = zv.shape[1];
+    int dbl = strcmp(zv.format, "d") == 0;
+    if ((!dbl && strcmp(zv.format, "f") != 0) || r0 < 0 || r1 > rows || r0 > r1) {
+        PyErr_SetString(PyExc_ValueError, "z must be float32 or float64");
+        goto release;
+    }
+    if (PyObject_GetBuffer(to, &tv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto release;
+    got_t = 1;
+    if (tv.itemsize != 8 || (strcmp(tv.format, "q") != 0 && strcmp(tv.format, "l") != 0) ||
+        tv.len != rows * 8) {
+        PyErr_SetString(PyExc_ValueError, "t must be int64 with one entry per row");
+        goto release;
+    }
+    if (have_w) {
+        if (PyObject_GetBuffer(wo, &wv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+            goto release;
+        got_w = 1;
+        if (strcmp(wv.format, "d") != 0 || wv.len != n * (Py_ssize_t)sizeof(double)) {
+            PyErr_SetString(PyExc_ValueError, "w must be float64 with one entry per class");
+            goto release;
+        }
+    }
+    for (; n_out < 3 + have_ws; n_out++)
+        if (get_out(outs[n_out], &ov[n_out], rows) < 0)
+            goto release;
+    SoftmaxJob job = {zv.buf, zv.strides[0], n, tv.buf, have_w ? wv.buf : NULL,
+                      ov[0].buf, ov[1].buf, ov[2].buf, have_ws ? ov[3].buf : NULL};
+    SoftmaxFn fn = dbl ? SOFTMAX_D : SOFTMAX_F;
+    Py_BEGIN_ALLOW_THREADS
+    fn(&job, r0, r1);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+release:
+    for (int k = 0; k < n_out; k++)
+        PyBuffer_Release(&ov[k]);
+    if (got_w)
+        PyBuffer_Release(&wv);
+    if (got_t)
+        PyBuffer_Release(&tv);
+    PyBuffer_Release(&zv);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"reduce_rows", reduce_rows, METH_VARARGS, reduce_rows_doc},
     {"log", log_array, METH_VARARGS, log_doc},
+    {"softmax_rows", softmax_rows, METH_VARARGS, softmax_rows_doc},
     {NULL, NULL, 0, NULL},
 };
 

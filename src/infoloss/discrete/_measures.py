@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._core import LN2, TRACER_ERRORS, Array, is_numpy, raise_bad_sums, raise_negative, register
-from . import _formulas, _numpy_kernels
+from . import _formulas, _native, _numpy_kernels
 from ._categorical import Categorical
 
 __all__: list[str] = []
@@ -59,6 +59,9 @@ def _measure_quiet(name: str, *dists: Categorical) -> Array:
             return out
     for d in dists:
         d._check()
+    fast = _native.log_space_pair(name, forms, k)  # PyTorch CPU, log space: one fused op
+    if fast is not None:
+        return fast
     fn = getattr(_formulas, name)
     return fn(*forms, xp, k)
 

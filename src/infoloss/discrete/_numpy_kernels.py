@@ -43,7 +43,7 @@ if os.environ.get("INFOLOSS_DISABLE_COMPILED", "").strip() not in ("1", "true", 
     with contextlib.suppress(ImportError):
         _ckernels = importlib.import_module("infoloss.discrete._ckernels")
 
-__all__ = ["MEASURES", "run"]
+__all__ = ["MEASURES", "row_sums_and_minima", "run", "softmax_rows"]
 
 NDArray: TypeAlias = Any  # numpy arrays; ufunc stubs are too narrow for out= buffers
 
@@ -167,6 +167,40 @@ def run(
     mins = [np.full(n_rows, np.inf, dtype=p.dtype) for _ in range(2)]
     _in_parallel(p, lambda a, b: _work(kernel, p, q, range(a, b), out, sums, mins, checks))
     return out, sums, mins
+
+
+def softmax_rows(
+    z: NDArray, t: NDArray, w: NDArray | None, smooth: bool
+) -> tuple[NDArray, NDArray, NDArray, NDArray | None] | None:
+    """Per-row pieces of softmax cross-entropy from the compiled core, in one pass per row.
+
+    ``z``: 2-D ``(rows, classes)`` float32/float64 logits with contiguous rows; ``t``: one class
+    index per row, in range. Returns float64 ``(m, s, zt, ws)``: the row maxima, the sums of
+    ``exp(z - m)``, the target logits ``z[i, t[i]]`` and, if ``smooth``, ``sum_c w_c (z_c - m)``
+    (``w`` None: weights 1; else None), so that ``log q_t = (zt - m) - log s``. None where the
+    compiled core is not built or the layout does not suit it (the caller then takes the
+    generic ``log_softmax``). Rows whose ``m`` or ``s`` is not finite (a ``+inf`` logit, only
+    ``-inf``, a NaN) are left to the caller's limit rules.
+    """
+    if _ckernels is None or z.ndim != 2 or z.shape[1] == 0 or not _rows_contiguous(z):
+        return None
+    n_rows = z.shape[0]
+    outs = [np.empty(n_rows) for _ in range(3)]
+    ws = np.empty(n_rows) if smooth else None
+    t64 = np.ascontiguousarray(t, dtype=np.int64)
+    w64 = None if w is None or not smooth else np.ascontiguousarray(w, dtype=np.float64)
+    _in_parallel(z, lambda a, b: _ckernels.softmax_rows(z, t64, w64, a, b, *outs, ws))
+    return outs[0], outs[1], outs[2], ws
+
+
+def row_sums_and_minima(x: NDArray) -> tuple[NDArray, NDArray] | None:
+    """Float64 row sums and row minima (NaN entries skipped) of a 2-D float32/float64 array
+    with contiguous rows, in one compiled pass; None without the compiled core."""
+    if _ckernels is None or x.ndim != 2 or x.shape[1] == 0 or not _rows_contiguous(x):
+        return None
+    outs = [np.empty(x.shape[0]) for _ in range(5)]
+    _in_parallel(x, lambda a, b: _ckernels.reduce_rows("sums", x, None, a, b, *outs))
+    return outs[1], outs[3]
 
 
 def _rows_contiguous(a: NDArray) -> bool:

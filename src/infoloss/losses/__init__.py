@@ -20,7 +20,15 @@ and return results in the library, device and floating dtype of their inputs. ``
 is ``"none"`` (one value per example), ``"sum"`` or ``"mean"`` (over examples, never over
 classes or labels); ``base`` gives the unit (None for nats, 2 or ``"bits"`` for bits).
 
-Imports `infoloss._core` and `infoloss.discrete` (the exact formulas of probability vectors).
+Speed (issue 14): on eager PyTorch CPU tensors the softmax, binary and distillation losses call
+PyTorch's fused op and read one reduced value; only where it is not finite (an infinite logit, a
+zero target against a ``-inf`` logit) is the loss recomputed on the guarded array-API route,
+which carries the limit rules (``_native``). On NumPy logits with class-index targets, the
+compiled core of `infoloss.discrete` makes one pass per row (max, sum of exp, the target's
+logit) instead of a full ``log_softmax`` (``_targets``).
+
+Imports `infoloss._core` and `infoloss.discrete` (the exact formulas of probability vectors, and
+the compiled per-row softmax pass).
 """
 
 from __future__ import annotations

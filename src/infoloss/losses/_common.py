@@ -11,6 +11,7 @@ import numpy as np
 
 from .._core import Array, Namespace, as_float
 from .._core import to_output as _to_output
+from . import _native
 
 F = TypeVar("F", bound=Callable[..., Any])
 _REDUCTIONS = ("mean", "sum", "none")
@@ -61,6 +62,21 @@ def _finish(
     if factor is not None:
         loss = loss / factor
     return _to_output(loss, xp)
+
+
+def _in_base(loss: Array, factor: float | None, xp: Namespace) -> Any:
+    """An already reduced result (the native fast path's), converted from nats."""
+    return _to_output(loss if factor is None else loss / factor, xp)
+
+
+def _in_range(x: Array, name: str, xp: Namespace, low: float, high: float, what: str) -> None:
+    """Raise unless ``low <= x <= high`` everywhere (NaN passes): the extremes (one pass on
+    torch), and the elementwise search only where they fail or are NaN (which hides them)."""
+    if math.prod(x.shape) == 0:
+        return
+    lo, hi = _native.extremes(x) if _native.usable(xp, x) else (xp.min(x), xp.max(x))
+    if not low <= float(lo) <= float(hi) <= high:  # NaN fails here too: then look closer
+        _first_bad((x < low) | (x > high), x, name, xp, what)
 
 
 def _per_example(elem: Array, xp: Namespace) -> Array:

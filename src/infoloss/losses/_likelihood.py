@@ -7,6 +7,7 @@ from typing import Any
 
 from .._core import as_float, lgamma, log_base, namespace, xlogy
 from .._core import softplus as _softplus
+from . import _native
 from ._common import (
     _broadcast,
     _check_reduction,
@@ -14,6 +15,8 @@ from ._common import (
     _finish,
     _first_bad,
     _float_like,
+    _in_base,
+    _in_range,
     _per_example,
     _same_shape,
 )
@@ -87,15 +90,19 @@ def binary_cross_entropy(
     y = _float_like(target, "target", z, xp)
     _same_shape(z, "logits", y, "target")
     if validate:
-        _first_bad((y < 0) | (y > 1), y, "target", xp, "a label in [0, 1]")
+        _in_range(y, "target", xp, 0.0, 1.0, "a label in [0, 1]")
+    pw = None if pos_weight is None else _float_like(pos_weight, "pos_weight", z, xp)
+    if pw is not None and validate:
+        _first_bad(pw < 0, pw, "pos_weight", xp, ">= 0")
+    if _native.usable(xp, z, y, pw):
+        fast = _native.binary_ce(z, y, pw, reduction)
+        if fast is not None:
+            return _in_base(fast, factor, xp)
     pos, neg = y != 0, y != 1
     zero = xp.zeros_like(z)
     # "double where": a label's unused branch sees z = 0, so +-inf logits never meet 0 * inf
     t_pos = y * _softplus(-xp.where(pos, z, zero), xp)
-    if pos_weight is not None:
-        pw = _float_like(pos_weight, "pos_weight", z, xp)
-        if validate:
-            _first_bad(pw < 0, pw, "pos_weight", xp, ">= 0")
+    if pw is not None:
         t_pos, pw_b = _broadcast({"target": t_pos, "pos_weight": pw}, xp)
         if tuple(t_pos.shape) != tuple(y.shape):
             msg = f"`pos_weight` {tuple(pw.shape)} must broadcast to `target` {tuple(y.shape)}"

@@ -7,156 +7,28 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core import (
-    Array,
-    Namespace,
-    as_float,
-    log_base,
-    log_softmax,
-    namespace,
-    normalize_axis,
-    raise_negative,
-    sum_tolerance,
-)
+from .._core import Array, Namespace, as_float, log_base, log_softmax, namespace, normalize_axis
 from ..discrete import formulas
+from . import _native
 from ._common import (
     _array,
     _check_reduction,
     _class_last,
     _doc,
     _finish,
-    _first_bad,
     _float_like,
+    _in_base,
     _positive_real,
     _same_shape,
-    _weighted_sum,
 )
-
-
-def _check_smoothing(label_smoothing: object) -> float:
-    ok = isinstance(label_smoothing, int | float | np.integer | np.floating)
-    if isinstance(label_smoothing, bool) or not ok:
-        msg = f"`label_smoothing` must be a real number in [0, 1]; found {label_smoothing!r}"
-        raise TypeError(msg)
-    eps = float(label_smoothing)  # type: ignore[arg-type]
-    if not 0.0 <= eps <= 1.0:
-        msg = f"`label_smoothing` must be in [0, 1]; found {label_smoothing!r}"
-        raise ValueError(msg)
-    return eps
-
-
-def _class_weight(weight: Any, n: int, ref: Array, xp: Namespace, validate: bool) -> Array:
-    w = _float_like(weight, "weight", ref, xp)
-    if tuple(w.shape) != (n,):
-        msg = f"`weight` must have one entry per class, shape ({n},); found {tuple(w.shape)}"
-        raise ValueError(msg)
-    if validate:
-        _first_bad((w < 0) | xp.isinf(w), w, "weight", xp, "finite and >= 0")
-    return w
-
-
-def _index_loss(
-    logp: Array,
-    t: Array,
-    w: Array | None,
-    eps: float,
-    ignore_index: int | None,
-    xp: Namespace,
-    validate: bool,
-) -> tuple[Array, Array]:
-    """Per-example loss and the denominator of "mean" for integer class targets."""
-    n = logp.shape[-1]
-    index = _index_dtype(t, xp)
-    if t.dtype != index:
-        t = xp.astype(t, index)
-    ignored = t == ignore_index if ignore_index is not None else xp.zeros_like(t, dtype=xp.bool)
-    invalid = ((t < 0) | (t >= n)) & ~ignored  # NaN below when not validated: never clipped
-    if validate:
-        what = f"class indices in [0, {n})" + (
-            f" or `ignore_index` {ignore_index}" if ignore_index is not None else ""
-        )
-        _first_bad(invalid, t, "target", xp, what)
-    safe = xp.where(ignored | invalid, xp.zeros_like(t), t)  # gather in range
-    log_py = _gather(logp, safe, xp)
-    if w is None:
-        w_y = xp.ones_like(log_py)
-        loss = -log_py
-    else:
-        w_y = xp.reshape(xp.take(w, xp.reshape(safe, (-1,)), axis=0), tuple(safe.shape))
-        used = w_y != 0  # a class of weight 0 counts 0, even where its probability is 0
-        zero = xp.zeros_like(w_y)
-        loss = xp.where(used, -w_y * xp.where(used, log_py, zero), zero)
-    if eps > 0:
-        smooth = -_weighted_sum(xp.ones_like(logp) if w is None else w, logp, xp)
-        loss = (1.0 - eps) * loss + (eps / n) * smooth
-    zero = xp.zeros_like(loss)
-    loss = xp.where(invalid, xp.full_like(loss, xp.nan), loss)
-    return xp.where(ignored, zero, loss), xp.sum(xp.where(ignored, zero, w_y))
-
-
-def _index_dtype(t: Array, xp: Namespace) -> Any:
-    """The library's default index dtype (int64; int32 for JAX without 64-bit mode, where
-    asking for int64 warns on every call, review M10)."""
-    info = getattr(xp, "__array_namespace_info__", None)
-    if info is None:  # pragma: no cover - libraries predating the 2023.12 standard
-        return xp.int64
-    return info().default_dtypes(device=array_api_compat.device(t))["indexing"]
-
-
-def _gather(logp: Array, t: Array, xp: Namespace) -> Array:
-    """``logp[..., t]`` along the last axis: a gather, or a one-hot sum where there is none."""
-    if hasattr(xp, "take_along_axis"):
-        return xp.take_along_axis(logp, t[..., None], axis=-1)[..., 0]
-    n = logp.shape[-1]  # pragma: no cover - libraries predating the 2024.12 standard
-    onehot = t[..., None] == xp.arange(n, dtype=t.dtype, device=array_api_compat.device(t))
-    return _weighted_sum(xp.astype(onehot, logp.dtype), logp, xp)  # pragma: no cover
-
-
-def _prob_loss(
-    z: Array,
-    t: Array,
-    ax: int,
-    logp: Array,
-    w: Array | None,
-    eps: float,
-    xp: Namespace,
-    validate: bool,
-) -> Array:
-    """Per-example loss for probability (soft) targets laid out as `z`, classes on ``ax``."""
-    if not xp.isdtype(t.dtype, "real floating"):
-        msg = (
-            "`target` must hold integer class indices or floating class probabilities; "
-            f"found dtype {t.dtype}"
-        )
-        raise TypeError(msg)
-    _same_shape(z, "logits", t, "target")
-    if validate and bool(xp.any(t < 0)):
-        raise_negative(t, "target", xp)  # the index as the caller laid the target out
-    p = _class_last(t, ax, xp)
-    if validate:
-        _check_soft(p, xp)
-    if eps > 0:
-        p = (1.0 - eps) * p + eps / logp.shape[-1]
-    if w is not None:
-        p = p * w
-    return formulas.cross_entropy(("probs", p), ("log_probs", logp), xp, 1)
-
-
-def _check_soft(t: Array, xp: Namespace) -> None:
-    """Probability targets, classes last: each row sums to 1 (NaN rows pass)."""
-    sums = xp.sum(t, axis=-1)
-    tol = sum_tolerance(sums.dtype)
-    bad = xp.abs(sums - 1.0) > tol
-    if bool(xp.any(bad)):
-        i = int(xp.argmax(xp.astype(xp.reshape(bad, (-1,)), xp.int32)))
-        total = xp.reshape(sums, (-1,))[i]
-        total = total.detach() if hasattr(total, "detach") else total
-        row = tuple(int(j) for j in np.unravel_index(i, tuple(sums.shape))) if sums.ndim else ()
-        msg = (
-            f"`target` probabilities must sum to 1 along the class axis (tolerance {tol:.2g}); "
-            f"found a sum of {float(total):.10g} at example {row}"
-        )
-        raise ValueError(msg)
+from ._targets import (
+    _check_prob_target,
+    _check_smoothing,
+    _class_weight,
+    _index_loss,
+    _index_targets,
+    _prob_loss,
+)
 
 
 @_doc
@@ -245,11 +117,9 @@ def softmax_cross_entropy(
         msg = "`logits` must have a class axis; found a 0-d array"
         raise ValueError(msg)
     (ax,) = normalize_axis(axis, z.ndim)
-    device = array_api_compat.device(z)
-    t = _array(target, "target", xp, device)
-    logp = log_softmax(_class_last(z, ax, xp), xp, (z.ndim - 1,))  # +inf: the limit
-    n = logp.shape[-1]
-    w = None if weight is None else _class_weight(weight, n, logp, xp, validate)
+    t = _array(target, "target", xp, array_api_compat.device(z))
+    n = z.shape[ax]
+    w = None if weight is None else _class_weight(weight, n, z, xp, validate)
     if ignore_index is not None and (
         isinstance(ignore_index, bool) or not isinstance(ignore_index, int | np.integer)
     ):
@@ -263,13 +133,23 @@ def softmax_cross_entropy(
                 f"without the class axis {axis}, {expected}; found {tuple(t.shape)}"
             )
             raise ValueError(msg)
-        loss, denom = _index_loss(logp, t, w, eps, ignore_index, xp, validate)
+        if _native.usable(xp, z, w):  # None: targets out of range, or a limit to take
+            fast = _native.index_ce(z, ax, t, w, eps, ignore_index, reduction)
+            if fast is not None:
+                return _in_base(fast, factor, xp)
+        t, ignored, invalid = _index_targets(t, n, ignore_index, xp, validate)
+        loss, denom = _index_loss(z, ax, t, ignored, invalid, w, eps, xp)
         return _finish(loss, reduction, factor, xp, denom)
     if ignore_index is not None:
         msg = "`ignore_index` applies to integer class targets; found probability targets"
         raise ValueError(msg)
-    loss = _prob_loss(z, t, ax, logp, w, eps, xp, validate)
-    return _finish(loss, reduction, factor, xp)
+    _check_prob_target(z, t, ax, xp, validate)
+    if _native.usable(xp, z, t, w):
+        fast = _native.soft_ce(z, ax, t, w, eps, reduction)
+        if fast is not None:
+            return _in_base(fast, factor, xp)
+    logp = log_softmax(_class_last(z, ax, xp), xp, (z.ndim - 1,))  # +inf: the limit
+    return _finish(_prob_loss(t, ax, logp, w, eps, xp), reduction, factor, xp)
 
 
 # ------------------------------------------------------------------------------ distillation
@@ -346,10 +226,16 @@ def distillation_kl(
         msg = "`student_logits` must have a class axis; found a 0-d array"
         raise ValueError(msg)
     (ax,) = normalize_axis(axis, s.ndim)
-    last = (s.ndim - 1,)
-    log_q = log_softmax(_class_last(s, ax, xp) / temp, xp, last)
-    log_p = log_softmax(_class_last(t, ax, xp) / temp, xp, last)
-    loss = formulas.kl_divergence(("log_probs", log_p), ("log_probs", log_q), xp, 1)
+    loss = _native.distillation(s, t, ax, temp) if _native.usable(xp, s, t) else None
+    if loss is None:
+        loss = _guarded_kl(s, t, ax, temp, xp)
     if scale_by_t2:
         loss = loss * temp**2
     return _finish(loss, reduction, factor, xp)
+
+
+def _guarded_kl(s: Array, t: Array, ax: int, temp: float, xp: Namespace) -> Array:
+    last = (s.ndim - 1,)
+    log_q = log_softmax(_class_last(s, ax, xp) / temp, xp, last)
+    log_p = log_softmax(_class_last(t, ax, xp) / temp, xp, last)
+    return formulas.kl_divergence(("log_probs", log_p), ("log_probs", log_q), xp, 1)
