@@ -21,6 +21,7 @@ import numpy as np
 
 from ._errors import InputError
 from ._operand import Operand
+from ._options import first_changed
 
 __all__ = ["dask_session", "is_dataset", "load_dataset", "uses_dask"]
 
@@ -50,12 +51,10 @@ def is_dataset(text: str) -> bool:
 
 def check_dask_options(args: argparse.Namespace) -> None:
     """Options of in-memory reading that the Dask reader does not apply: refused."""
-    for attr, default, flag in _TEXT_OPTIONS:
-        value = getattr(args, attr, default)
-        if value != default:
-            shown = value[0] if isinstance(value, list) else value
-            msg = f"{flag} {shown} does not apply with --dask (Dask reads the files as they are)"
-            raise InputError(msg)
+    shown = first_changed(args, _TEXT_OPTIONS)
+    if shown is not None:
+        msg = f"{shown} does not apply with --dask (Dask reads the files as they are)"
+        raise InputError(msg)
 
 
 def _missing(v: Any) -> bool:

@@ -13,7 +13,7 @@ from ._errors import InputError
 from ._inputs import Operand
 from ._pair import Sampling
 
-__all__ = ["check_reading", "check_sampling"]
+__all__ = ["check_reading", "check_sampling", "first_changed"]
 
 
 def _what(op: Operand) -> str:
@@ -65,13 +65,22 @@ _READING: tuple[tuple[str, object, str], ...] = (
 )
 
 
-def check_reading(args: argparse.Namespace, tables: bool) -> None:
-    """Refuse the options of table reading where no input is a table file (`tables` False)."""
-    if tables:
-        return
-    for attr, default, flag in _READING:
+def first_changed(
+    args: argparse.Namespace, options: tuple[tuple[str, object, str], ...]
+) -> str | None:
+    """``"--flag value"`` of the first of `options` (attribute, default, flag) that `args`
+    sets to other than its default, or None."""
+    for attr, default, flag in options:
         value = getattr(args, attr, default)
         if value != default:
             shown = value[0] if isinstance(value, list) else value
-            msg = f"{flag} {shown} applies to CSV/TSV/Parquet files, and no input is one"
-            raise InputError(msg)
+            return f"{flag} {shown}"
+    return None
+
+
+def check_reading(args: argparse.Namespace, tables: bool) -> None:
+    """Refuse the options of table reading where no input is a table file (`tables` False)."""
+    shown = None if tables else first_changed(args, _READING)
+    if shown is not None:
+        msg = f"{shown} applies to CSV/TSV/Parquet files, and no input is one"
+        raise InputError(msg)
