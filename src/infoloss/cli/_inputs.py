@@ -19,6 +19,7 @@ from ._operand import Operand
 from ._read import Column, ReadOptions, Table, read_npy, read_parquet, read_table
 from ._source import Source, is_file, open_source
 from ._spec import looks_like_spec, read_spec
+from ._table_sets import concat_tables, table_paths
 
 __all__ = [
     "KINDS",
@@ -48,6 +49,9 @@ def load(
 ) -> Operand:
     """Read one argument of ``infoloss compare`` / ``infoloss entropy``."""
     opts = ReadOptions() if opts is None else opts
+    if is_file(text) and text != "-" and table_paths(text, side) is not None:
+        name, table = read_file_table(text, side, opts)
+        return check_missing(from_table(table, side, name, as_kind, column), opts)
     if is_file(text):
         source = open_source(text, side, limit_mb=opts.max_stream_mb)
         return check_missing(_from_file(source, side, as_kind, column, opts), opts)
@@ -142,9 +146,14 @@ def _table(source: Source, side: str, column: str | None, opts: ReadOptions) -> 
 
 
 def read_file_table(text: str, side: str, opts: ReadOptions) -> tuple[str, Table]:
-    """The name and every column of a table file (CSV/TSV/Parquet or ``-``)."""
-    source = open_source(text, side, limit_mb=opts.max_stream_mb)
-    return source.name, _table(source, side, None, opts)
+    """The name and every column of a table file (CSV/TSV/Parquet or ``-``), or of a set of
+    them (a directory or a glob: stacked, see `_table_sets`)."""
+    files = table_paths(text, side) if text != "-" else None
+    if files is None:
+        source = open_source(text, side, limit_mb=opts.max_stream_mb)
+        return source.name, _table(source, side, None, opts)
+    parts = [(f, _table(open_source(f, side), side, None, opts)) for f in files]
+    return f"{text} ({len(files)} files)", concat_tables(parts, side)
 
 
 def is_weights_table(table: Table) -> bool:

@@ -13,6 +13,7 @@ import os
 import stat
 import sys
 from dataclasses import dataclass
+from glob import glob
 from pathlib import Path
 from typing import BinaryIO
 
@@ -73,7 +74,7 @@ def is_file(text: str) -> bool:
     if text == STDIN:
         return True
     try:
-        return Path(text).exists()
+        return Path(text).exists() or (any(c in text for c in "*?") and bool(glob(text)))
     except (OSError, ValueError):  # "File name too long", embedded NUL: an inline value
         return False
 
