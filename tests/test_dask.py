@@ -235,9 +235,9 @@ def test_no_whole_array_is_computed() -> None:
 
 
 def test_probability_arrays_stay_lazy() -> None:
-    """Rows of distributions as a dask array: the measures are lazy, chunked along rows. With
-    ``validate=False`` nothing runs until ``.compute()``; the default checks (entries >= 0,
-    rows summing to 1) run as reductions to one boolean each, never holding the array."""
+    """Rows of distributions as a dask array: the measures are lazy, chunked along rows, and
+    nothing runs until ``.compute()``, with or without the checks (which are tasks of the
+    result's graph; bad inputs in test_dask_checks.py)."""
     from dask.callbacks import Callback
 
     rng = np.random.default_rng(7)
@@ -256,8 +256,10 @@ def test_probability_arrays_stay_lazy() -> None:
         assert out.chunks == ((50,) * 8,)
         assert ran == [], f"{f.__name__} computed {len(ran)} tasks"
         np.testing.assert_allclose(out.compute(), ref, rtol=1e-12)
-        checked = f(*args, axis=-1)
+        with Callback(pretask=lambda key, dsk, state, ran=ran: ran.append(key)):
+            checked = f(*args, axis=-1)
         assert isinstance(checked, da.Array)
+        assert ran == [], f"{f.__name__} checked {len(ran)} tasks before .compute()"
         np.testing.assert_allclose(checked.compute(), ref, rtol=1e-12)
 
 

@@ -72,7 +72,6 @@ def test_compare_with_dask_matches_the_files_in_memory(
     ("extra", "message"),
     [
         (["--column", "x"], "continuous values"),
-        ([], "`column` must name"),
         (["--column", "colour", "--header", "yes"], "--header yes does not apply"),
         (["--column", "colour", "--missing", "error"], "missing value"),
     ],
@@ -84,6 +83,106 @@ def test_compare_with_dask_refuses_what_it_cannot_do(
     q = str(q_glob) if "--missing" in extra else str(p_dir)
     assert main(["compare", str(p_dir), q, "--dask", *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.fixture
+def drift_sets(tmp_path: Path) -> tuple[str, str]:
+    """Two datasets of several columns: text, True/False, few and many whole numbers, decimals;
+    P a directory of Parquet files, Q a glob of CSV files with missing cells."""
+    rng = np.random.default_rng(3)
+
+    def frame(n: int, shift: int) -> Any:
+        return pd.DataFrame(
+            {
+                "region": rng.choice(
+                    ["n", "s", "e", "w"], size=n, p=[0.4, 0.3, 0.2, 0.1][::shift]
+                ),
+                "flag": rng.random(n) < 0.3 + 0.2 * (shift < 0),
+                "tier": rng.integers(0, 6 if shift < 0 else 5, n),
+                "id": rng.integers(0, 10**6, n),
+                "income": rng.normal(50.0, 10.0, n),
+            }
+        )
+
+    p, q = frame(1500, 1), frame(1200, -1)
+    q.loc[::40, "region"] = None
+    q["tier"] = q["tier"].astype("Int64")
+    q.loc[::25, "tier"] = pd.NA  # whole numbers with missing cells: still categories
+    (tmp_path / "p").mkdir()
+    for i, rows in enumerate(np.array_split(np.arange(len(p)), 3)):
+        p.iloc[rows].to_parquet(tmp_path / "p" / f"part{i}.parquet")
+    for i, rows in enumerate(np.array_split(np.arange(len(q)), 2)):
+        q.iloc[rows].to_csv(tmp_path / f"q{i}.csv", index=False)
+    return str(tmp_path / "p"), str(tmp_path / "q*.csv")
+
+
+def test_drift_report_with_dask_counts_the_categorical_columns(
+    drift_sets: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same numbers as the report in memory for every categorical column; numbers are
+    not compared, each row saying why."""
+    p, q = drift_sets
+    with dask.config.set(scheduler="synchronous"):
+        lazy = _json(["compare", p, q, "--dask", "--json"], capsys)
+    mem = _json(["compare", p, q, "--json"], capsys)
+    assert (lazy["P"]["rows"], lazy["Q"]["rows"]) == (1500, 1200)
+    assert any("read by Dask" in n for n in lazy["notes"])
+    got = {c["column"]: c for c in lazy["columns"]}
+    for ref in mem["columns"]:
+        c = got[ref["column"]]
+        for key in ("n_p", "n_q", "missing_p", "missing_q"):
+            assert c[key] == ref[key], (ref["column"], key)
+        if ref["kind"] != "categorical":
+            assert c["js"]["value"] is None
+            assert "numeric column" in c["js"]["reason"]
+            continue
+        assert c["kind"] == "categorical"
+        for key in ("js", "kl_pq", "kl_qp"):
+            assert c[key]["method"] == ref[key]["method"]
+            for field in ("value", "stderr"):
+                np.testing.assert_allclose(c[key][field], ref[key][field], rtol=1e-12)
+    assert {c["column"] for c in lazy["columns"] if c["js"]["value"] is None} == {"id", "income"}
+    assert got["tier"]["missing_q"] == 48
+
+
+def test_drift_report_with_dask_refuses_what_needs_rows(
+    drift_sets: tuple[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    p, q = drift_sets
+    assert main(["compare", p, q, "--dask", "--plot", str(tmp_path / "d.png")]) == 2
+    assert "--plot does not apply to the drift report with --dask" in capsys.readouterr().err
+    only = str(tmp_path / "numbers.csv")
+    pd.DataFrame({"a": [0.5, 1.5, 2.5], "b": [1.0, 2.0, 3.5]}).to_csv(only, index=False)
+    with dask.config.set(scheduler="synchronous"):
+        assert main(["compare", only, only, "--dask"]) == 2
+    captured = capsys.readouterr()
+    assert "numeric column (decimals)" in captured.out
+    assert "no column could be compared" in captured.err
+
+
+def test_compare_switches_to_dask_above_a_size(
+    datasets: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above `AUTO_DASK_BYTES` on disk (1 GiB; a few bytes here) a side is read by Dask without
+    --dask, and a note says so; an option of the reader in memory keeps it there, said too."""
+    from infoloss.cli import _dask_input
+
+    p_dir, q_glob, _, _ = datasets
+    argv = ["compare", str(p_dir), str(q_glob), "--column", "colour", "--json"]
+    with dask.config.set(scheduler="synchronous"):
+        small = _json(argv, capsys)
+        monkeypatch.setattr(_dask_input, "AUTO_DASK_BYTES", 1000)
+        big = _json(argv, capsys)
+        kept = _json([*argv, "--decimal", ","], capsys)
+    assert "read by Dask" not in small["P"]["source"]
+    assert not any("Dask" in n for n in small["P"]["notes"] + small["Q"]["notes"])
+    assert "read by Dask" in big["P"]["source"]
+    assert any("read by Dask, partition by partition" in n for n in big["P"]["notes"])
+    assert any("read by Dask" in n for n in big["Q"]["notes"])
+    assert "read by Dask" not in kept["P"]["source"]
+    assert any("--decimal , does not apply to the Dask reader" in n for n in kept["P"]["notes"])
+    for key, row in small["measures"].items():
+        np.testing.assert_allclose(big["measures"][key]["value"], row["value"], rtol=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The core every room builds on: array-API helpers, special functions, validation, the registries,
 `Estimate`, the warnings.
 
-Imports NumPy, SciPy and array-api-compat only: no other part of infoloss.
+Imports NumPy, SciPy and array-api-compat only (Dask only where a dask array is checked, see
+`_lazy_checks`): no other part of infoloss.
 """
 
 from __future__ import annotations

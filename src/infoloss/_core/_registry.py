@@ -17,6 +17,7 @@ Two registries share this mechanism:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -217,12 +218,26 @@ def register_route(*kinds: type, measures: tuple[str, ...] = MEASURES) -> Callab
         measures = tuple(m for m in measures if m != "entropy")
 
     def decorate(fn: F) -> F:
+        checked = _checked_lazily(fn)
         for m in measures:
-            ROUTES.register(m, *kinds)(fn)
+            ROUTES.register(m, *kinds)(checked)
         _known.clear()
         return fn
 
     return decorate
+
+
+def _checked_lazily(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with the checks of dask arrays built into its result's graph (`deferred_checks`)."""
+    from ._lazy_checks import deferred_checks, guarded
+
+    @functools.wraps(fn)
+    def route(measure: str, args: tuple[Any, ...], opts: Any) -> tuple[Any, Any]:
+        with deferred_checks() as pending:
+            res, xp = fn(measure, args, opts)
+        return guarded(res, pending), xp
+
+    return route
 
 
 _ADAPTERS: list[tuple[Callable[[object], bool], type]] = []

@@ -7,23 +7,34 @@ The checks never change the data: a bad input raises, it is not clipped or renor
 from __future__ import annotations
 
 import math
-from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from ._array_api import Array, Namespace
+from ._lazy_checks import defer_check
+from ._messages import (
+    entry_message,
+    normalizable_message,
+    sum_tolerance,
+    sums_message,
+    unravel,
+)
 
 __all__ = [
     "MEASURE_NAMES",
     "check_log_probs",
     "check_normalizable",
     "check_probs",
+    "entry_message",
     "first_true",
     "flat_item",
     "log_base",
+    "normalizable_message",
     "raise_bad_sums",
     "raise_negative",
     "sum_tolerance",
+    "sums_message",
     "unravel",
 ]
 
@@ -61,32 +72,9 @@ def log_base(base: object) -> float | None:
     return None if b == math.e else math.log(b)
 
 
-def sum_tolerance(dtype: Any) -> float:
-    """How far a row's sum may stray from 1: ``sqrt(eps)`` of the dtype (1.5e-8 in float64)."""
-    return math.sqrt(float(np.finfo(_numpy_dtype(dtype)).eps))
-
-
-def _numpy_dtype(dtype: Any) -> Any:
-    """The NumPy dtype of the same name, for ``finfo`` on any library's float dtype."""
-    name = str(dtype).rsplit(".", 1)[-1]
-    try:
-        return np.dtype(name)
-    except TypeError:
-        return np.float32 if "32" in name or "16" in name else np.float64
-
-
-def unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else ()
-
-
 def flat_item(x: Array, xp: Namespace, i: int) -> float:
     item = xp.reshape(x, (-1,))[i]
     return float(item.detach() if hasattr(item, "detach") else item)
-
-
-def _shortest(value: float, dtype: Any) -> str:
-    """The shortest text that reads back as ``value`` in ``dtype`` (0.9, not 0.8999999762)."""
-    return str(np.dtype(_numpy_dtype(dtype)).type(value))
 
 
 def first_true(mask: Array, xp: Namespace) -> int:
@@ -98,11 +86,8 @@ def raise_negative(x: Array, name: str, xp: Namespace) -> None:
     """Raise the message for negative entries of ``x`` (already known to exist)."""
     flat = xp.reshape(x, (-1,))
     i = int(xp.argmin(xp.where(xp.isnan(flat), xp.full_like(flat, xp.inf), flat)))
-    msg = (
-        f"`{name}` has negative entries (min {flat_item(x, xp, i):.6g} at index "
-        f"{unravel(i, tuple(x.shape))}); probabilities must be >= 0"
-    )
-    raise ValueError(msg)
+    value = flat_item(x, xp, i)
+    raise ValueError(entry_message("negative", name, value, unravel(i, tuple(x.shape))))
 
 
 def raise_bad_sums(sums: Array, name: str, xp: Namespace, what: str = "sums to") -> None:
@@ -113,18 +98,18 @@ def raise_bad_sums(sums: Array, name: str, xp: Namespace, what: str = "sums to")
         return
     i = first_true(bad, xp)
     row = unravel(i, tuple(sums.shape))
-    where = f"row {row}" if row else "the distribution"
-    found = _shortest(flat_item(sums, xp, i), sums.dtype)
-    msg = (
-        f"`{name}` {where} {what} {found}; each distribution along the "
-        f"axis must sum to 1 (tolerance {tol:.2g} for {_numpy_dtype(sums.dtype)}). "
-        "Pass `normalize=True` to divide weights by their sum."
-    )
+    msg = sums_message(name, flat_item(sums, xp, i), row, sums.dtype, what)
     raise ValueError(msg)
 
 
 def check_probs(p: Array, xp: Namespace, axes: tuple[int, ...], name: str) -> None:
-    """Entries >= 0 and sums along ``axes`` equal to 1 (NaN rows pass: NaN in gives NaN out)."""
+    """Entries >= 0 and sums along ``axes`` equal to 1 (NaN rows pass: NaN in gives NaN out).
+
+    A dask array inside a measure is not computed: the check becomes tasks of the result's
+    graph and raises at ``.compute()`` (`infoloss._core._lazy_checks`).
+    """
+    if defer_check("probs", p, name, axes=axes):
+        return
     if bool(xp.any(p < 0)):
         raise_negative(p, name, xp)
     raise_bad_sums(xp.sum(p, axis=axes), name, xp)
@@ -134,27 +119,25 @@ def check_log_probs(lp: Array, xp: Namespace, axes: tuple[int, ...], name: str) 
     """``logsumexp`` along ``axes`` equal to 0, i.e. the probabilities sum to 1."""
     from ._array_api import logsumexp
 
+    if array_api_compat.is_dask_array(lp):
+        sums = xp.exp(logsumexp(lp, xp, axes))  # lazy: built, not computed
+        if defer_check("log_probs", lp, name, axes=axes, sums=sums):
+            return
     positive = lp > sum_tolerance(lp.dtype)  # log_softmax may round a certain outcome up
     if bool(xp.any(positive)):
         i = first_true(positive, xp)
-        msg = (
-            f"`{name}` has positive entries ({flat_item(lp, xp, i):.6g} at index "
-            f"{unravel(i, tuple(lp.shape))}); log-probabilities must be <= 0. "
-            "Pass unnormalised scores as `logits=` instead."
-        )
-        raise ValueError(msg)
+        value = flat_item(lp, xp, i)
+        raise ValueError(entry_message("positive", name, value, unravel(i, tuple(lp.shape))))
     lse = logsumexp(lp, xp, axes)
     raise_bad_sums(xp.exp(lse), name, xp, what="exponentiates and sums to")
 
 
 def check_normalizable(sums: Array, name: str, xp: Namespace) -> None:
     """For ``normalize=True``: every row must have a positive finite total weight."""
+    if defer_check("normalizable", sums, name):
+        return
     bad = (sums == 0) | xp.isinf(sums)  # negatives were refused before; NaN rows stay NaN
     if bool(xp.any(bad)):
         i = first_true(bad, xp)
-        msg = (
-            f"`{name}` row {unravel(i, tuple(sums.shape))} has total weight "
-            f"{flat_item(sums, xp, i):.6g}; `normalize=True` needs a positive, finite total "
-            "in every row"
-        )
-        raise ValueError(msg)
+        row = unravel(i, tuple(sums.shape))
+        raise ValueError(normalizable_message(name, flat_item(sums, xp, i), row))

@@ -239,7 +239,8 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
         "--dask",
         action="store_true",
         help="read Parquet/CSV files, directories or globs with Dask, counting the categories "
-        "of each partition (never every row in memory; pip install 'infoloss[dask]')",
+        "of each partition (never every row in memory; pip install 'infoloss[dask]'); "
+        "automatic where a side weighs 1 GiB or more on disk (a note says so)",
     )
     read.add_argument(
         "--scheduler",

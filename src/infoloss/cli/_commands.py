@@ -12,7 +12,15 @@ import numpy as np
 
 from .. import entropy
 from ..datasets import EQUAL, FAT_TAILED
-from ._dask_input import check_dask_options, dask_session, is_dataset, load_dataset, uses_dask
+from ._dask_drift import dask_frames, run_dask_drift
+from ._dask_input import (
+    auto_dask,
+    check_dask_options,
+    dask_session,
+    is_dataset,
+    load_dataset,
+    uses_dask,
+)
 from ._drift_run import drift_example_paths, read_tables, run_drift
 from ._errors import InputError, NothingComputed
 from ._format import explain_all, format_json, format_table, identity
@@ -179,6 +187,9 @@ def _load_all(
             else load(t, s, as_kind=k, column=c, opts=opts)
             for t, s, k, c in zip(texts, sides, kinds, columns, strict=True)
         ]
+    for op in ops:  # say where the size of the files chose the reader
+        if op.side in getattr(args, "auto_notes", {}):
+            op.notes.append(args.auto_notes[op.side])
     for op in ops:  # say how samples are read when an option changed it
         if op.kind != "samples":
             continue
@@ -204,6 +215,7 @@ def _tables_only(args: argparse.Namespace, texts: list[str] | None) -> bool:
 
 def run_compare(args: argparse.Namespace) -> None:
     """``infoloss compare P Q``: print the report (and draw the picture)."""
+    args.auto_notes = auto_dask(args, None if args.P is None else [args.P, args.Q], "PQ")
     with dask_session(args):
         _run_compare(args)
 
@@ -228,6 +240,12 @@ def _run_compare(args: argparse.Namespace) -> None:
     if uses_dask(args) and (args.drift_example or texts is None):
         msg = "--dask reads one column of each side: give P and Q (and --column NAME)"
         raise InputError(msg)
+    if uses_dask(args) and texts is not None and not args.column and not args.as_kind:
+        check_dask_options(args)
+        frames = dask_frames(texts)  # None: one column on each side, compared as such
+        if frames is not None:
+            run_dask_drift(args, frames, settings)
+            return
     if args.drift_example or (not uses_dask(args) and _tables_only(args, texts)):
         with drift_example_paths(args, texts) as paths:
             opts = _read_options(args)
@@ -277,6 +295,7 @@ def run_entropy(args: argparse.Namespace) -> None:
     if args.X is None:
         msg = "give X: a file, a list or a distribution spec"
         raise InputError(msg)
+    args.auto_notes = auto_dask(args, [args.X], "X")
     with dask_session(args):
         (X,) = _load_all([args.X], ["X"], args, how)
     check_sampling(args, [X], how)

@@ -6,12 +6,19 @@ counts summed, so the command holds counts, never the rows. The side then enters
 counts over the categories seen (their estimators are those of the same draws in memory).
 ``--scheduler ADDRESS`` runs the counting on an existing Dask cluster (a `distributed.Client`);
 otherwise Dask's local scheduler runs it, with its progress bar on a terminal.
+
+Without ``--dask``, a side of Parquet/CSV files that weighs `AUTO_DASK_BYTES` (1 GiB) or more on
+disk switches the command to the Dask reader by itself (`auto_dask`), and a note says so;
+where a reading option of the in-memory reader was given (``--header``, ``--decimal``, ...),
+the files stay in memory and the note says why.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import glob
+import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +30,16 @@ from ._errors import InputError
 from ._operand import Operand
 from ._options import first_changed
 
-__all__ = ["dask_session", "is_dataset", "load_dataset", "uses_dask"]
+__all__ = [
+    "AUTO_DASK_BYTES",
+    "auto_dask",
+    "dask_session",
+    "is_dataset",
+    "load_dataset",
+    "uses_dask",
+]
+
+AUTO_DASK_BYTES = 2**30  # a side this large on disk is read by Dask without --dask
 
 _SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".txt")
 _TEXT_OPTIONS: tuple[tuple[str, object, str], ...] = (
@@ -46,7 +62,53 @@ def is_dataset(text: str) -> bool:
     if any(c in text for c in "*?["):
         return True
     path = Path(text)
-    return path.is_dir() or (path.is_file() and path.suffix.lower() in _SUFFIXES)
+    try:
+        return path.is_dir() or (path.is_file() and path.suffix.lower() in _SUFFIXES)
+    except OSError:  # a name too long for a file: an inline list
+        return False
+
+
+def dataset_bytes(text: str) -> int:
+    """The bytes on disk of a file, of the files under a directory, or of a glob's files."""
+    if any(c in text for c in "*?["):
+        files = [Path(f) for f in glob.glob(text)]
+    elif Path(text).is_dir():
+        files = list(Path(text).rglob("*"))
+    else:
+        files = [Path(text)]
+    return sum(f.stat().st_size for f in files if f.is_file())
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:.3g} GiB"
+
+
+def auto_dask(args: argparse.Namespace, texts: list[str] | None, sides: str) -> dict[str, str]:
+    """Switch to the Dask reader where a side is a dataset of `AUTO_DASK_BYTES` or more: sets
+    ``args.dask``; the notes that say so (or why the files stay in memory), by side."""
+    if uses_dask(args) or not texts or None in texts or getattr(args, "drift_example", False):
+        return {}
+    big = {
+        side: f"{side} weighs {_gib(size)} on disk"
+        for side, text in zip(sides, texts, strict=True)
+        if _auto_suffix(text) and (size := dataset_bytes(text)) >= AUTO_DASK_BYTES
+    }
+    limit = _gib(AUTO_DASK_BYTES)
+    if not big:
+        return {}
+    if importlib.util.find_spec("dask") is None:
+        why = f"read in memory (above {limit}, pip install 'infoloss[dask]' reads it by parts)"
+    elif (shown := first_changed(args, _TEXT_OPTIONS)) is not None:
+        why = f"read in memory, as {shown} does not apply to the Dask reader"
+    else:
+        args.dask = True
+        why = f"over {limit}: read by Dask, partition by partition (as with --dask)"
+    return {side: f"{what}, {why}" for side, what in big.items()}
+
+
+def _auto_suffix(text: str) -> bool:
+    """A dataset that the Dask reader reads as the in-memory one would (not ``.txt`` lists)."""
+    return is_dataset(text) and Path(text).suffix.lower() != ".txt"
 
 
 def check_dask_options(args: argparse.Namespace) -> None:

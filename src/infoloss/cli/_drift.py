@@ -28,7 +28,14 @@ from ._progress import Progress
 from ._read import Column, Table
 from ._report import Settings, measure_row, note_negative
 
-__all__ = ["CATEGORY_LIMIT", "drift_report", "format_drift"]
+__all__ = [
+    "CATEGORY_LIMIT",
+    "assemble",
+    "drift_report",
+    "format_drift",
+    "measure_rows",
+    "na_rows",
+]
 
 CATEGORY_LIMIT = 20  # whole numbers with at most this many values are categories
 Vector = np.ndarray[Any, Any]
@@ -74,13 +81,14 @@ def _samples(values: Vector, kind: str) -> Any:
     return Samples(values.astype(np.float64), discrete=False)
 
 
-def _column_rows(pair: _Pair, settings: Settings) -> dict[str, Any]:
-    if pair.kind == "empty":
-        side = "P" if pair.p.size == 0 else "Q"
-        reason = f"{side} has no values in this column (every cell is missing)"
-        return {key: {"value": None, "stderr": None, "reason": reason, "notes": []}
-                for key, *_ in _MEASURES}  # fmt: skip
-    args = (_samples(pair.p, pair.kind), _samples(pair.q, pair.kind))
+def na_rows(reason: str) -> dict[str, Any]:
+    """The three measures of a column not computed, each with `reason`."""
+    return {key: {"value": None, "stderr": None, "reason": reason, "notes": []}
+            for key, *_ in _MEASURES}  # fmt: skip
+
+
+def measure_rows(args: tuple[Any, Any], settings: Settings) -> dict[str, Any]:
+    """JS and KL both ways between the two sides of a column (`Samples` or `Counts`)."""
     rows = {}
     for key, _, fn, which in _MEASURES:
         sides = tuple("PQ"[i] for i in which)
@@ -89,6 +97,13 @@ def _column_rows(pair: _Pair, settings: Settings) -> dict[str, Any]:
         note_negative(key, row, pair_args)
         rows[key] = {k: v for k, v in row.items() if k not in ("given", "sides")}
     return rows
+
+
+def _column_rows(pair: _Pair, settings: Settings) -> dict[str, Any]:
+    if pair.kind == "empty":
+        side = "P" if pair.p.size == 0 else "Q"
+        return na_rows(f"{side} has no values in this column (every cell is missing)")
+    return measure_rows((_samples(pair.p, pair.kind), _samples(pair.q, pair.kind)), settings)
 
 
 def drift_report(
@@ -115,13 +130,25 @@ def drift_report(
                     **_column_rows(pair, settings),
                 }
             )
+    sides = [(name_p, _rows(tp), list(cols_p)), (name_q, _rows(tq), list(cols_q))]
+    return assemble(sides, out, settings, notes)
+
+
+def assemble(
+    sides: list[tuple[str, int, list[str]]],
+    out: list[dict[str, Any]],
+    settings: Settings,
+    notes: list[str],
+) -> dict[str, Any]:
+    """The report: each side (source, rows, column names), the columns ranked by JS."""
+    (name_p, rows_p, cols_p), (name_q, rows_q, cols_q) = sides
     out.sort(key=lambda r: -r["js"]["value"] if r["js"]["value"] is not None else np.inf)
     return {
         "report": "drift",
         "unit": unit_name(settings.base),
         "base": settings.base,
-        "P": {"source": name_p, "rows": _rows(tp), "columns": len(cols_p)},
-        "Q": {"source": name_q, "rows": _rows(tq), "columns": len(cols_q)},
+        "P": {"source": name_p, "rows": rows_p, "columns": len(cols_p)},
+        "Q": {"source": name_q, "rows": rows_q, "columns": len(cols_q)},
         "notes": [" ".join(n.split()) for n in notes],
         "columns": out,
         "only_in_p": [n for n in cols_p if n not in cols_q],

@@ -21,7 +21,14 @@ from ._pair import Sampling
 from ._read import ReadOptions, Table
 from ._report import Settings
 
-__all__ = ["DRIFT_FILES", "Tables", "drift_example_paths", "read_tables", "run_drift"]
+__all__ = [
+    "DRIFT_FILES",
+    "Tables",
+    "drift_example_paths",
+    "read_tables",
+    "refuse_drift_options",
+    "run_drift",
+]
 
 DRIFT_FILES = ("drift_old.csv", "drift_new.csv")
 DRIFT_NOTE = (
@@ -88,7 +95,8 @@ _NOT_HERE = (
 )
 
 
-def _refuse_options(args: argparse.Namespace) -> None:
+def refuse_drift_options(args: argparse.Namespace) -> None:
+    """The options of one comparison that the drift report does not take: refused."""
     for attr, flag in _NOT_HERE:
         if getattr(args, attr, None) is not None:
             msg = (
@@ -102,7 +110,7 @@ def run_drift(args: argparse.Namespace, tables: Tables, settings: Settings, how:
     """Print the drift report (and draw its panels); exit 2 where no column could be compared."""
     from ._drift import drift_report, format_drift
 
-    _refuse_options(args)
+    refuse_drift_options(args)
     notes = [*tables.tables[0][1].notes, *tables.tables[1][1].notes]
     if tables.bundled:
         notes.insert(0, DRIFT_NOTE)
