@@ -12,7 +12,12 @@ minimum and median of each and their ratios (infoloss / anchor: below 1 is faste
   for `distillation_kl` and for `kl_divergence` of two ``Categorical(logits=...)``, and
   ``F.cross_entropy(s, F.softmax(t))`` for their `cross_entropy`;
 * on NumPy logits, `F.cross_entropy` on zero-copy views of the same arrays, with two floors
-  beside it: reading the logits once (``np.max(z, axis=-1)``) and the plain NumPy log-sum-exp.
+  beside it: reading the logits once (``np.max(z, axis=-1)``) and the plain NumPy log-sum-exp;
+* with ``--jax``, the losses on JAX arrays against optax (``softmax_cross_entropy_with_integer_
+  labels``, ``softmax_cross_entropy``, ``sigmoid_binary_cross_entropy``,
+  ``kl_divergence_with_log_targets`` of two ``jax.nn.log_softmax``): eager calls (infoloss
+  validating, as by default), `jax.jit` (``validate=False``, which tracing needs) and the jitted
+  `jax.value_and_grad`.
 
 Run from the repository root (see benchmarks/README.md)::
 
@@ -140,6 +145,59 @@ def make_rows(n: int, c: int, seed: int) -> list[Row]:
     return rows
 
 
+def jax_rows(n: int, c: int, seed: int) -> list[Row]:
+    """The losses on JAX arrays against optax / `jax.nn`, eager, jitted, and jitted value and
+    gradient (`jax.value_and_grad`). Every input is an argument of the jitted function, never
+    a closed-over constant (XLA would fold the teacher's softmax at compile time)."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    rng = np.random.default_rng(seed)
+    z = jnp.asarray(rng.standard_normal((n, c), dtype=np.float32) * 2)
+    t = jnp.asarray(rng.standard_normal((n, c), dtype=np.float32) * 2)
+    y = jnp.asarray(rng.integers(0, c, n).astype(np.int32))
+    yb = jnp.asarray((rng.random((n, c)) < 0.3).astype(np.float32))
+    p = jax.nn.softmax(t, axis=-1)
+
+    def kd_ref(a: Any, b: Any) -> Any:
+        lq, lp = jax.nn.log_softmax(a, axis=-1), jax.nn.log_softmax(b, axis=-1)
+        return optax.losses.kl_divergence_with_log_targets(lq, lp).mean()
+
+    cases: list[tuple[str, str, Callable[..., Any], Callable[..., Any], Any]] = [
+        ("JAX CE, class indices", "optax ..._with_integer_labels",
+         lambda a, b, v=True: losses.softmax_cross_entropy(a, b, validate=v),
+         lambda a, b: optax.softmax_cross_entropy_with_integer_labels(a, b).mean(), y),
+        ("JAX CE, label_smoothing=0.1", "optax (smoothed one-hot)",
+         lambda a, b, v=True: losses.softmax_cross_entropy(a, b, label_smoothing=0.1, validate=v),
+         lambda a, b: optax.softmax_cross_entropy(
+             a, optax.smooth_labels(jax.nn.one_hot(b, c), 0.1)).mean(), y),
+        ("JAX CE, probability targets", "optax.softmax_cross_entropy",
+         lambda a, b, v=True: losses.softmax_cross_entropy(a, b, validate=v),
+         lambda a, b: optax.softmax_cross_entropy(a, b).mean(), p),
+        ("JAX binary CE (multi-label)", "optax.sigmoid_binary_ce sum / N",
+         lambda a, b, v=True: losses.binary_cross_entropy(a, b, validate=v),
+         lambda a, b: optax.sigmoid_binary_cross_entropy(a, b).sum(-1).mean(), yb),
+        ("JAX distillation_kl", "optax kl_..._log_targets",
+         lambda a, b, v=True: losses.distillation_kl(a, b), kd_ref, t),
+    ]  # fmt: skip
+    rows = []
+    for case, anchor, ours, ref, other in cases:
+        jo, jr = jax.jit(lambda a, b, f=ours: f(a, b, False)), jax.jit(ref)
+        go = jax.jit(jax.value_and_grad(lambda a, b, f=ours: f(a, b, False)))
+        gr = jax.jit(jax.value_and_grad(ref))
+        rows += [
+            Row(case, "eager", anchor, lambda f=ours, b=other: jax.block_until_ready(f(z, b)),
+                lambda f=ref, b=other: jax.block_until_ready(f(z, b))),
+            Row(case, "jit", anchor, lambda f=jo, b=other: jax.block_until_ready(f(z, b)),
+                lambda f=jr, b=other: jax.block_until_ready(f(z, b))),
+            Row(case, "jit fwd+bwd", anchor,
+                lambda f=go, b=other: jax.block_until_ready(f(z, b))[0],
+                lambda f=gr, b=other: jax.block_until_ready(f(z, b))[0]),
+        ]  # fmt: skip
+    return rows
+
+
 def numpy_ce(z: np.ndarray, y: np.ndarray) -> Any:
     """The textbook NumPy expression (no limit rules, no validation)."""
     m = np.max(z, axis=-1, keepdims=True)
@@ -206,6 +264,12 @@ def main(argv: list[str] | None = None) -> int:
         "on a loaded machine, and with one thread the wall time less the waits",
     )
     ap.add_argument("--quick", action="store_true", help="smoke run: 256 x 8192, 5 calls")
+    ap.add_argument(
+        "--jax",
+        action="store_true",
+        help="also the losses on JAX arrays against optax (needs jax and optax; with --threads "
+        "1, XLA's CPU backend is held to one thread too)",
+    )
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     n = args.rows or (256 if args.quick else 2048)
@@ -213,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat or (5 if args.quick else 9)
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.jax and args.threads == 1:  # before jax is imported
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "")
+            + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        )
     start = time.perf_counter()
     load0 = os.getloadavg()
     print(
@@ -226,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         f"({torch.get_num_threads()} threads); numpy {np.__version__}; infoloss from "
         f"{os.path.dirname(infoloss.__file__)}"
     )
-    rows = [r for r in make_rows(n, c, args.seed) if args.only.lower() in r.case.lower()]
+    rows = make_rows(n, c, args.seed) + (jax_rows(n, c, args.seed) if args.jax else [])
+    rows = [r for r in rows if args.only.lower() in r.case.lower()]
     for r in rows:
         log(f"{r.case} [{r.mode}]")
         time_row(r, repeat, time.perf_counter if args.clock == "wall" else time.process_time)

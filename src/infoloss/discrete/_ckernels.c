@@ -20,7 +20,8 @@
  * inputs are scaled by 2^54 first.
  *
  * The terms: entropy p log p; cross-entropy p log q; KL p log(p / q); JS p log(2p / (p + q)) +
- * q log(2q / (p + q)); every term with p == 0 (resp. q == 0) is exactly 0 (0 log 0 = 0).
+ * q log(2q / (p + q)) (on doubles by term_js_d: two divisions, no full log); every term with
+ * p == 0 (resp. q == 0) is exactly 0 (0 log 0 = 0).
  *
  * softmax_rows serves the softmax cross-entropy of infoloss.losses: per row, the maximum, the
  * sum of exp(z - max) (il_exp_neg / il_expf_neg) and the target's logit.
@@ -212,9 +213,82 @@ IL_INLINE float il_logf(float x) { return il_logf_near(x, x - 1.0f); }
 #define TERM_ENTROPY(p, q) ((p) != 0.0 ? (p) * il_log(p) : 0.0)
 #define TERM_CROSS(p, q) ((p) != 0.0 ? (p) * il_log(q) : 0.0)
 #define TERM_KL(p, q) ((p) != 0.0 ? (p) * il_log((p) / (q)) : 0.0)
-#define TERM_JS(p, q)                                                                       \
-    (((p) != 0.0 ? (p) * il_log((2.0 * (p)) / ((p) + (q))) : 0.0) +                        \
-     ((q) != 0.0 ? (q) * il_log((2.0 * (q)) / ((p) + (q))) : 0.0))
+#define TERM_JS(p, q) term_js_d(p, q)
+
+/* a = 2^e m with m in [1, 2), for a normal a > 0: e as a double, and m */
+IL_INLINE double il_split(double a, double *m)
+{
+    const double two52 = 4503599627370496.0;
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    uint64_t ebits = ((bits >> 52) & 0x7ff) | 0x4330000000000000ULL;
+    double e;
+    memcpy(&e, &ebits, sizeof e);
+    uint64_t mbits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+    memcpy(m, &mbits, sizeof *m);
+    return e - two52 - 1023.0;
+}
+
+/* 2 atanh(s) = log((1 + s) / (1 - s)) for |s| <= 0.1716: 2 s + s R(s^2) with fdlibm's minimax
+ * R of degree 7 (e_log.c, Lg1..Lg7: |R - (2 atanh(s) / s - 2)| < 2^-58.45 on that range), in
+ * two halves of even and odd powers (fewer dependent steps than one Horner chain) */
+IL_INLINE double il_atanh2(double s)
+{
+    double z = s * s;
+    double w = z * z;
+    double t1 = w * (3.999999999940941908e-01 +
+                w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
+    double t2 = z * (6.666666666666735130e-01 +
+                w * (2.857142874366239149e-01 +
+                w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+    return 2.0 * s + s * (t1 + t2);
+}
+
+/* JS on doubles with two divisions (the ratios 2p / (p + q), 2q / (p + q) and two logs took
+ * four). With s = p + q, hi = max(p, q), lo = min(p, q), the term is
+ *   hi log(2 hi / s) + lo log(2 lo / s),
+ * each log as 2 atanh of a quotient whose numerator carries no cancellation:
+ *   log(2 hi / s) = 2 atanh((hi - lo) / (3 hi + lo))            where 2 hi / s <= sqrt 2,
+ *                 = ln 2 - 2 atanh(lo / (2 hi + lo))             above (2 hi / s in [1, 2]),
+ *   log(2 lo / s) = -2 atanh((hi - lo) / (hi + 3 lo))           where 2 lo / s >= sqrt(1/2),
+ *                 = e ln 2 + 2 atanh((ma - mb) / (ma + mb))     below (2 lo = 2^ea ma, s = 2^eb
+ *                   mb, ma, mb in [1, 2) halved so that ma / mb is in [sqrt(1/2), sqrt 2),
+ *                   e = ea - eb; ma - mb is exact by Sterbenz's lemma),
+ * every atanh argument within 0.1716 (il_atanh2). Where p and q are close, neither log reads
+ * the rounded s and hi - lo is exact, so both are accurate relative to (hi - lo) / s, as the
+ * terms, which cancel to first order, need (the ratios 2p / s of the former kernel carried
+ * s's rounding: an error of eps / x relative to the terms' size, x = (hi - lo) / s). p and q
+ * are scaled by 2^54 first (exact; the term is homogeneous of degree 1) so that every nonzero
+ * entry, subnormals included, is normal and no exponent needs a subnormal path; lo == 0 gives
+ * hi ln 2; p == q == 0 gives 0; a negative, NaN or infinite entry, or one above 2^968 (2.5e291,
+ * which the scaling could overflow) gives NaN (the caller recomputes such rows by the generic
+ * formula, or writes NaN). */
+IL_INLINE double term_js_d(double p, double q)
+{
+    const double two54 = 18014398509481984.0;
+    const double rt2 = 1.4142135623730951;
+    double pp = p * two54, qq = q * two54; /* exact; every nonzero entry becomes normal */
+    double sum = pp + qq;
+    double lo = pp < qq ? pp : qq;
+    double hi = pp < qq ? qq : pp;
+    int up = 2.0 * hi > rt2 * sum;
+    double s1 = (up ? -lo : hi - lo) / (up ? 2.0 * hi + lo : 3.0 * hi + lo);
+    double l1 = (up ? LN2_HI : 0.0) + (il_atanh2(s1) + (up ? LN2_LO : 0.0));
+    double ma, mb;
+    double e = il_split(2.0 * lo, &ma) - il_split(sum, &mb);
+    int half_a = ma > rt2 * mb;
+    int half_b = mb > rt2 * ma;
+    ma = half_a ? 0.5 * ma : ma;
+    mb = half_b ? 0.5 * mb : mb;
+    e = e + (half_a ? 1.0 : 0.0) - (half_b ? 1.0 : 0.0);
+    int near = 2.0 * rt2 * lo >= sum; /* 2 lo / s >= sqrt(1/2): s's rounding must not count */
+    double n2 = near ? lo - hi : ma - mb, d2 = near ? hi + 3.0 * lo : ma + mb;
+    e = near ? 0.0 : e;
+    double l2 = e * LN2_HI + (il_atanh2(n2 / d2) + e * LN2_LO);
+    double t = (hi * l1 + lo * l2) * 5.551115123125783e-17; /* lo == 0: l2 finite, 0 l2 = 0 */
+    t = sum != 0.0 ? t : 0.0;
+    return ((lo >= 0.0) & (hi < 4.49423283715579e+307)) ? t : NAN; /* scaled hi < 2^1022 */
+}
 
 /* float rows: the terms in float SIMD (8 lanes of AVX2, 16 of AVX-512), each one summed in
  * double. KL's log(p / q) takes (p - q) / q as p / q - 1 (a second division, exact numerator

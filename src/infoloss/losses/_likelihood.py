@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._core import as_float, lgamma, log_base, namespace, xlogy
+from .._core import Array, Namespace, as_float, lgamma, log_base, namespace, xlogy
 from .._core import softplus as _softplus
-from . import _native
+from . import _jax, _native
 from ._common import (
     _broadcast,
     _check_reduction,
@@ -98,6 +98,15 @@ def binary_cross_entropy(
         fast = _native.binary_ce(z, y, pw, reduction)
         if fast is not None:
             return _in_base(fast, factor, xp)
+    if _jax.usable(xp, z, y, pw):  # the same formula, compiled: one fused pass when eager
+        per = _jax.jitted(_bce_per_example, xp)(z, y, pw)
+    else:
+        per = _bce_per_example(z, y, pw, xp)
+    return _finish(per, reduction, factor, xp)
+
+
+def _bce_per_example(z: Array, y: Array, pw: Array | None, xp: Namespace) -> Array:
+    """The guarded binary cross-entropy of each example (exact at +-inf logits)."""
     pos, neg = y != 0, y != 1
     zero = xp.zeros_like(z)
     # "double where": a label's unused branch sees z = 0, so +-inf logits never meet 0 * inf
@@ -111,7 +120,7 @@ def binary_cross_entropy(
         t_pos = xp.where(weighted, pw_b * xp.where(weighted, t_pos, zero), zero)
     t_neg = (1.0 - y) * _softplus(xp.where(neg, z, zero), xp)
     elem = xp.where(pos, t_pos, zero) + xp.where(neg, t_neg, zero)
-    return _finish(_per_example(elem, xp), reduction, factor, xp)
+    return _per_example(elem, xp)
 
 
 # ---------------------------------------------------------------------------------- gaussian

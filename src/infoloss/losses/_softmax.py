@@ -9,7 +9,7 @@ import numpy as np
 
 from .._core import Array, Namespace, as_float, log_base, log_softmax, namespace, normalize_axis
 from ..discrete import formulas
-from . import _native
+from . import _jax, _native
 from ._common import (
     _array,
     _check_reduction,
@@ -148,8 +148,15 @@ def softmax_cross_entropy(
         fast = _native.soft_ce(z, ax, t, w, eps, reduction)
         if fast is not None:
             return _in_base(fast, factor, xp)
-    logp = log_softmax(_class_last(z, ax, xp), xp, (z.ndim - 1,))  # +inf: the limit
-    return _finish(_prob_loss(t, ax, logp, w, eps, xp), reduction, factor, xp)
+
+    def guarded(zl: Array, tl: Array, w: Array | None) -> Array:
+        logp = log_softmax(zl, xp, (zl.ndim - 1,))  # +inf: the limit
+        return _prob_loss(tl, zl.ndim - 1, logp, w, eps, xp)
+
+    zl, tl = _class_last(z, ax, xp), _class_last(t, ax, xp)
+    if _jax.usable(xp, z, t, w):
+        return _finish(_jax.soft_ce(zl, tl, w, eps, guarded), reduction, factor, xp)
+    return _finish(guarded(zl, tl, w), reduction, factor, xp)
 
 
 # ------------------------------------------------------------------------------ distillation
@@ -227,6 +234,10 @@ def distillation_kl(
         raise ValueError(msg)
     (ax,) = normalize_axis(axis, s.ndim)
     loss = _native.distillation(s, t, ax, temp) if _native.usable(xp, s, t) else None
+    if _jax.usable(xp, s, t):
+        last = s.ndim - 1
+        sl, tl = _class_last(s, ax, xp), _class_last(t, ax, xp)
+        loss = _jax.distillation(sl, tl, temp, lambda a, b: _guarded_kl(a, b, last, temp, xp))
     if loss is None:
         loss = _guarded_kl(s, t, ax, temp, xp)
     if scale_by_t2:

@@ -17,7 +17,7 @@ import numpy as np
 
 from .._core import Array, Namespace, is_numpy, log_softmax, raise_negative, sum_tolerance
 from ..discrete import formulas, row_sums_and_minima, softmax_rows
-from . import _native
+from . import _jax, _native
 from ._common import _class_last, _first_bad, _float_like, _same_shape, _weighted_sum
 
 
@@ -100,8 +100,15 @@ def _target_terms(
         got = _numpy_terms(z, ax, safe, w, eps > 0)
         if got is not None:
             return got
-    logp = log_softmax(_class_last(z, ax, xp), xp, (z.ndim - 1,))  # +inf: the limit
-    return _terms_of(logp, safe, w, eps > 0, xp)
+
+    def guarded(zl: Array, t: Array, w: Array | None) -> tuple[Array, Array | None]:
+        logp = log_softmax(zl, xp, (zl.ndim - 1,))  # +inf: the limit
+        return _terms_of(logp, t, w, eps > 0, xp)
+
+    zl = _class_last(z, ax, xp)
+    if _jax.usable(xp, z, w):  # one compiled pass; the guarded route where a row needs it
+        return _jax.index_terms(zl, safe, w, eps > 0, guarded)
+    return guarded(zl, safe, w)
 
 
 def _terms_of(
