@@ -49,8 +49,9 @@ def load(
 ) -> Operand:
     """Read one argument of ``infoloss compare`` / ``infoloss entropy``."""
     opts = ReadOptions() if opts is None else opts
-    if is_file(text) and text != "-" and table_paths(text, side) is not None:
-        name, table = read_file_table(text, side, opts)
+    files = table_paths(text, side) if is_file(text) and text != "-" else None
+    if files is not None:
+        name, table = _stacked_table(text, files, side, opts)
         return check_missing(from_table(table, side, name, as_kind, column), opts)
     if is_file(text):
         source = open_source(text, side, limit_mb=opts.max_stream_mb)
@@ -152,6 +153,11 @@ def read_file_table(text: str, side: str, opts: ReadOptions) -> tuple[str, Table
     if files is None:
         source = open_source(text, side, limit_mb=opts.max_stream_mb)
         return source.name, _table(source, side, None, opts)
+    return _stacked_table(text, files, side, opts)
+
+
+def _stacked_table(text: str, files: list[str], side: str, opts: ReadOptions) -> tuple[str, Table]:
+    """The tables of a directory's or a glob's `files`, stacked (`_table_sets`)."""
     parts = [(f, _table(open_source(f, side), side, None, opts)) for f in files]
     return f"{text} ({len(files)} files)", concat_tables(parts, side)
 

@@ -286,7 +286,8 @@ def _warn_infinite(model: Any) -> None:
 # the threshold is 0.5 (1000 replicates: normal draws warn in 0.009 at n = 200 and none at
 # n = 500, where 0.4 gave 0.072 and 0.009; t_3 in 0.85 and 0.94).
 HEAVY_TAIL_GAMMA = 0.4
-HEAVY_TAIL_GAMMA_SMALL_N = (1000, 0.5)
+HEAVY_TAIL_GAMMA_SMALL_N = 0.5  # below SMALL_N draws
+SMALL_N = 1000
 
 
 def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
@@ -313,9 +314,8 @@ def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
             x = x[:, 0]
         nll = -_to_plain(model.log_prob(x))
     gamma = _pairs_tail.tail_index(nll, w)
-    below, small_n_gamma = HEAVY_TAIL_GAMMA_SMALL_N
     n = nll.size if w is None else float(np.sum(w))
-    if not gamma > (HEAVY_TAIL_GAMMA if n >= below else small_n_gamma):
+    if not gamma > (HEAVY_TAIL_GAMMA if n >= SMALL_N else HEAVY_TAIL_GAMMA_SMALL_N):
         return
     msg = (
         f"the negative log-likelihood of the data under the model ({type(model).__name__}) "

@@ -503,6 +503,20 @@ static int disabled(const char *feature)
     return strstr(buf, feature) != NULL;
 }
 
+#if IL_DISPATCH
+/* Installs one SIMD level's kernels (arrays in `Measure` order). */
+static void use_level(const RowsFn *d, const RowsFn *f, LogFn log, SoftmaxFn smd,
+                      SoftmaxFn smf, const char *isa)
+{
+    memcpy(ROWS_D, d, sizeof ROWS_D);
+    memcpy(ROWS_F, f, sizeof ROWS_F);
+    LOG = log;
+    SOFTMAX_D = smd;
+    SOFTMAX_F = smf;
+    ISA = isa;
+}
+#endif
+
 static void pick_kernels(void)
 {
 #if IL_DISPATCH
@@ -518,24 +532,14 @@ static void pick_kernels(void)
                       rows_sums_d_wide};
         RowsFn f[] = {rows_entropy_f_wide, rows_cross_f_wide, rows_kl_f_wide, rows_js_f_wide,
                       rows_sums_f_wide};
-        memcpy(ROWS_D, d, sizeof d);
-        memcpy(ROWS_F, f, sizeof f);
-        LOG = log_loop_wide;
-        SOFTMAX_D = softmax_d_wide;
-        SOFTMAX_F = softmax_f_wide;
-        ISA = "avx512";
+        use_level(d, f, log_loop_wide, softmax_d_wide, softmax_f_wide, "avx512");
         return;
     }
     RowsFn d[] = {rows_entropy_d_fast, rows_cross_d_fast, rows_kl_d_fast, rows_js_d_fast,
                   rows_sums_d_fast};
     RowsFn f[] = {rows_entropy_f_fast, rows_cross_f_fast, rows_kl_f_fast, rows_js_f_fast,
                   rows_sums_f_fast};
-    memcpy(ROWS_D, d, sizeof d);
-    memcpy(ROWS_F, f, sizeof f);
-    LOG = log_loop_fast;
-    SOFTMAX_D = softmax_d_fast;
-    SOFTMAX_F = softmax_f_fast;
-    ISA = "avx2+fma";
+    use_level(d, f, log_loop_fast, softmax_d_fast, softmax_f_fast, "avx2+fma");
 #endif
 }
 
