@@ -39,22 +39,22 @@ def _choose(name: str, static: dict[str, Any], args: tuple[Any, ...], guarded: A
 
     Eagerly a Python branch. While tracing, a `jax.custom_vjp` whose forward pass runs the
     guarded formula only when the flag is false (`jax.lax.cond`) and whose backward pass
-    differentiates the formula that answered, recomputed from the inputs (differentiating
-    through ``cond`` itself would keep residuals of both branches: several times the work).
-    Arguments of integer dtype (class indices) get no cotangent.
+    differentiates the formula that answered: the fast one by its hand-written gradient from
+    per-row residuals (one fused pass over the inputs, as ``optax`` costs) where `_backward`
+    has one for these arguments, else by the saved `jax.vjp` of the compiled formula; the
+    guarded one recomputed from the inputs (differentiating through ``cond`` itself would keep
+    residuals of both branches: several times the work). Arguments of integer dtype (class
+    indices) get no cotangent.
     """
     import jax
     import jax.numpy as jnp
 
     fn = _compiled(name)
-
-    def fast(*a: Any) -> Any:
-        return fn(*a, **static)[:-1]
-
-    got = fn(*args, **static)
-    if not isinstance(got[-1], jax.core.Tracer):
-        return got[:-1] if bool(got[-1]) else guarded(*args)
+    values, _, ok = fn(*args, **static)
+    if not isinstance(ok, jax.core.Tracer):
+        return values if bool(ok) else guarded(*args)
     diff = [a is not None and jnp.issubdtype(a.dtype, jnp.floating) for a in args]
+    back = _backward(name, static, args)
 
     def split(a: tuple[Any, ...]) -> tuple[list[Any], Any]:
         floats = [x for x, d in zip(a, diff, strict=True) if d]
@@ -67,21 +67,31 @@ def _choose(name: str, static: dict[str, Any], args: tuple[Any, ...], guarded: A
 
     @jax.custom_vjp
     def run(*a: Any) -> Any:
-        v = fn(*a, **static)
-        return jax.lax.cond(v[-1], lambda: v[:-1], lambda: guarded(*a))
+        v, _, flag = fn(*a, **static)
+        return jax.lax.cond(flag, lambda: v, lambda: guarded(*a))
 
     def fwd(*a: Any) -> Any:
-        v = fn(*a, **static)
-        return jax.lax.cond(v[-1], lambda: v[:-1], lambda: guarded(*a)), (a, v[-1])
+        if back is not None:
+            v, r, flag = fn(*a, **static)
+        else:
+            floats, rebuild = split(a)
 
-    def bwd(res: Any, g: Any) -> Any:
-        a, ok = res
+            def with_flag(*fl: Any) -> Any:
+                out, _, f = fn(*rebuild(fl), **static)
+                return out, f
+
+            v, r, flag = jax.vjp(with_flag, *floats, has_aux=True)
+        return jax.lax.cond(flag, lambda: v, lambda: guarded(*a)), (a, flag, r)
+
+    def bwd(saved: Any, g: Any) -> Any:
+        a, flag, r = saved
         floats, rebuild = split(a)
 
-        def grads(f: Any) -> Any:
-            return jax.vjp(lambda *fl: f(*rebuild(fl)), *floats)[1](g)
+        def slow() -> Any:
+            return jax.vjp(lambda *fl: guarded(*rebuild(fl)), *floats)[1](g)
 
-        gf = jax.lax.cond(ok, lambda: grads(fast), lambda: grads(guarded))
+        fast = (lambda: back(a, r, g)) if back is not None else (lambda: r(g))
+        gf = jax.lax.cond(flag, fast, slow)
         it = iter(gf)
         return tuple(next(it) if d else None for d in diff)
 
@@ -100,7 +110,8 @@ def jitted(fn: Callable[..., Any], xp: Namespace) -> Any:
 
 @functools.cache
 def _compiled(name: str) -> Any:
-    """The jitted formula `name` (compiled on first use, for each shape and dtype)."""
+    """The jitted formula `name` (compiled on first use, for each shape and dtype): returns the
+    values, per-row residuals for `_backward`, and the flag (all finite)."""
     import jax
     import jax.numpy as jnp
 
@@ -112,11 +123,11 @@ def _compiled(name: str) -> Any:
         log_py = (zt - m[..., 0]) - lse
         ok = jnp.all(jnp.isfinite(m)) & jnp.all(jnp.isfinite(log_py))
         if not smooth:
-            return log_py, None, ok
+            return (log_py, None), m[..., 0] + lse, ok
         wd = d if w is None else jnp.where(w != 0, w * d, 0.0)
         total = z.shape[-1] if w is None else jnp.sum(w)
         wl = jnp.sum(wd, axis=-1) - lse * total
-        return log_py, wl, ok & jnp.all(jnp.isfinite(wl))
+        return (log_py, wl), m[..., 0] + lse, ok & jnp.all(jnp.isfinite(wl))
 
     def soft_ce(z: Any, p: Any, w: Any, eps: float) -> Any:
         logq = jax.nn.log_softmax(z, axis=-1)
@@ -125,13 +136,19 @@ def _compiled(name: str) -> Any:
         if w is not None:
             p = p * w
         per = -jnp.sum(p * logq, axis=-1)
-        return per, jnp.all(jnp.isfinite(per))
+        return (per,), None, jnp.all(jnp.isfinite(per))
+
+    def log_softmax(x: Any) -> tuple[Any, Any]:
+        """``jax.nn.log_softmax`` (the same rounding) and the row's log-sum-exp."""
+        m = jax.lax.stop_gradient(jnp.max(x, axis=-1, keepdims=True))
+        lse = jnp.log(jnp.sum(jnp.exp(x - m), axis=-1, keepdims=True))
+        return (x - m) - lse, (m + lse)[..., 0]
 
     def distillation(s: Any, t: Any, temp: float) -> Any:
-        log_q = jax.nn.log_softmax(s / temp, axis=-1)
-        log_p = jax.nn.log_softmax(t / temp, axis=-1)
+        log_q, ls = log_softmax(s / temp)
+        log_p, lt = log_softmax(t / temp)
         per = jnp.sum(jnp.exp(log_p) * (log_p - log_q), axis=-1)
-        return jnp.maximum(per, 0.0), jnp.all(jnp.isfinite(per))
+        return (jnp.maximum(per, 0.0),), (ls, lt, per), jnp.all(jnp.isfinite(per))
 
     fns: dict[str, Callable[..., Any]] = {
         "index_terms": index_terms,
@@ -140,6 +157,49 @@ def _compiled(name: str) -> Any:
     }
     static = {"index_terms": ("smooth",), "soft_ce": ("eps",), "distillation": ("temp",)}
     return jax.jit(fns[name], static_argnames=static[name])
+
+
+def _backward(name: str, static: dict[str, Any], args: tuple[Any, ...]) -> Any:
+    """The hand-written gradient of the fast formula `name`, or None where there is none for
+    these arguments: ``back(args, residuals, cotangents)`` gives the cotangents of the floating
+    arguments, in order. Each is one fused pass over the inputs from per-row residuals.
+
+    Class indices (``index_terms``), with log q = z - L (L the row's log-sum-exp) and
+    q = softmax(z): d log q_y / dz = onehot(y) - q, and, smoothing with unit weights,
+    d sum_c log q_c / dz = 1 - C q (smoothing with class weights differentiates the weights
+    too: the saved vjp does it). Distillation, with p = softmax(t / T), q = softmax(s / T),
+    k = KL(p || q): dk/ds = (q - p) / T and dk/dt = p (log p - log q - k) / T; the clamp of
+    a rounded-negative k at 0 passes no gradient.
+    """
+    import jax.numpy as jnp
+
+    if name == "index_terms" and (not static["smooth"] or args[2] is None):
+        smooth = static["smooth"]
+
+        def index_back(a: tuple[Any, ...], L: Any, g: tuple[Any, Any]) -> Any:
+            z, t, w = a
+            g1 = g[0][..., None]
+            q = jnp.exp(z - L[..., None])
+            hit = jnp.arange(z.shape[-1], dtype=t.dtype) == t[..., None]
+            coef = g1 + z.shape[-1] * g[1][..., None] if smooth else g1
+            gz = jnp.where(hit, g1, 0.0) - coef * q + (g[1][..., None] if smooth else 0.0)
+            return (gz,) if w is None else (gz, jnp.zeros_like(w))
+
+        return index_back
+    if name == "distillation":
+        temp = static["temp"]
+
+        def distillation_back(a: tuple[Any, ...], r: Any, g: tuple[Any]) -> Any:
+            s, t = a
+            ls, lt, k = r
+            gk = (jnp.where(k < 0, 0.0, g[0]) / temp)[..., None]
+            log_q = s / temp - ls[..., None]
+            log_p = t / temp - lt[..., None]
+            p = jnp.exp(log_p)
+            return gk * (jnp.exp(log_q) - p), gk * p * ((log_p - log_q) - k[..., None])
+
+        return distillation_back
+    return None
 
 
 def index_terms(

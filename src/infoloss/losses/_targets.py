@@ -40,7 +40,8 @@ def _class_weight(weight: Any, n: int, ref: Array, xp: Namespace, validate: bool
         raise ValueError(msg)
     if validate and n:
         lo, hi = _native.extremes(w) if _native.usable(xp, w) else (xp.min(w), xp.max(w))
-        if not (float(lo) >= 0 and math.isfinite(float(hi))):  # NaN: look closer (it passes)
+        # compared as arrays: under jax.grad the extremes of a traced weight have no float
+        if not bool((lo >= 0) & (hi < math.inf)):  # NaN: look closer (it passes)
             _first_bad((w < 0) | xp.isinf(w), w, "weight", xp, "finite and >= 0")
     return w
 
