@@ -233,8 +233,8 @@ def table(rows: list[Row]) -> list[str]:
         om, od = min(ours), statistics.median(ours)
         rm, rd = min(ref), statistics.median(ref)
         paired = statistics.median(a / b for a, b in zip(ours, ref, strict=True))
-        body.append([r.case, r.mode, r.anchor, f"{rm * 1e3:.1f} / {rd * 1e3:.1f}",
-                     f"{om * 1e3:.1f} / {od * 1e3:.1f}", f"{om / rm:.3f}", f"{od / rd:.3f}",
+        body.append([r.case, r.mode, r.anchor, f"{rm * 1e3:.3g} / {rd * 1e3:.3g}",
+                     f"{om * 1e3:.3g} / {od * 1e3:.3g}", f"{om / rm:.3f}", f"{od / rd:.3f}",
                      f"{paired:.3f}", r.agree])  # fmt: skip
     widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
     right = {3, 4, 5, 6, 7, 8}

@@ -7,6 +7,7 @@ floating dtype.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any, TypeAlias
@@ -42,16 +43,32 @@ def _is_array(x: object) -> bool:
     return bool(array_api_compat.is_array_api_obj(x))
 
 
+# The namespaces of argument types already seen, for the libraries whose namespace follows
+# from the type alone (NumPy, PyTorch; not array_api_strict, whose namespace follows a global
+# flag): per-call overhead counts where a loss runs on a small batch at every training step.
+_BY_TYPES: dict[tuple[type, ...], Namespace] = {}
+_CACHED_MODULES = frozenset({"numpy", "torch", "builtins"})
+
+
 def namespace(*xs: object, names: Sequence[str]) -> Namespace:
     """The one array namespace of ``xs``; Python lists and scalars count as NumPy.
 
     Raises a `TypeError` naming the arguments when they come from different libraries.
     """
+    key = tuple(map(type, xs))
+    xp = _BY_TYPES.get(key)
+    if xp is not None:
+        return xp
     arrays = [(name, x) for name, x in zip(names, xs, strict=True) if _is_array(x)]
     if not arrays:
         return array_api_compat.array_namespace(np.empty(0))
     try:
-        return array_api_compat.array_namespace(*(x for _, x in arrays))
+        xp = array_api_compat.array_namespace(*(x for _, x in arrays))
+        if len(_BY_TYPES) < 64 and all(
+            t.__module__.partition(".")[0] in _CACHED_MODULES for t in key
+        ):
+            _BY_TYPES[key] = xp
+        return xp
     except TypeError:
         found = ", ".join(
             f"`{name}` is a {type(x).__module__}.{type(x).__name__}" for name, x in arrays
@@ -225,10 +242,15 @@ def known_false(flag: Array, xp: Namespace) -> bool:
 def eager_cpu_torch(a: Array) -> bool:
     """Whether the torch tensor ``a`` is on the CPU and not being traced by ``torch.compile``
     (its values can then be read, and its elements picked, without a trace or a device sync)."""
+    compiling = _is_compiling()
+    return not (compiling is not None and compiling()) and a.device.type == "cpu"
+
+
+@functools.cache
+def _is_compiling() -> Any:
     import torch
 
-    compiling = getattr(getattr(torch, "compiler", None), "is_compiling", None)
-    return not (compiling is not None and compiling()) and a.device.type == "cpu"
+    return getattr(getattr(torch, "compiler", None), "is_compiling", None)
 
 
 def _on_cpu_jax(a: Array) -> bool:

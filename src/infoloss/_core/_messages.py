@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -20,7 +21,17 @@ __all__ = [
 
 def sum_tolerance(dtype: Any) -> float:
     """How far a row's sum may stray from 1: ``sqrt(eps)`` of the dtype (1.5e-8 in float64)."""
-    return math.sqrt(float(np.finfo(_numpy_dtype(dtype)).eps))
+    key = (type(dtype), dtype)  # the type first: dtypes of two libraries are never compared
+    try:
+        return _TOLERANCES[key]
+    except (KeyError, TypeError):  # not seen yet, or not hashable
+        tol = math.sqrt(float(np.finfo(_numpy_dtype(dtype)).eps))
+    with contextlib.suppress(TypeError):
+        _TOLERANCES[key] = tol
+    return tol
+
+
+_TOLERANCES: dict[tuple[type, Any], float] = {}
 
 
 def _numpy_dtype(dtype: Any) -> Any:

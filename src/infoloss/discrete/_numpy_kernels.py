@@ -198,7 +198,7 @@ def row_sums_and_minima(x: NDArray) -> tuple[NDArray, NDArray] | None:
     with contiguous rows, in one compiled pass; None without the compiled core."""
     if _ckernels is None or x.ndim != 2 or x.shape[1] == 0 or not _rows_contiguous(x):
         return None
-    outs = [np.empty(x.shape[0]) for _ in range(5)]
+    outs = np.empty((5, x.shape[0]))
     _in_parallel(x, lambda a, b: _ckernels.reduce_rows("sums", x, None, a, b, *outs))
     return outs[1], outs[3]
 

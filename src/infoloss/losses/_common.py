@@ -84,11 +84,12 @@ def _per_example(elem: Array, xp: Namespace) -> Array:
     return xp.sum(elem, axis=-1) if elem.ndim >= 2 else elem
 
 
-def _array(x: Any, name: str, xp: Namespace, device: Any) -> Array:
+def _array(x: Any, name: str, xp: Namespace, like: Array | None) -> Array:
+    """``x`` as an array of ``xp``, on the device of ``like`` when it must be converted."""
     if array_api_compat.is_array_api_obj(x):
         return x
     try:
-        return xp.asarray(x, device=device)
+        return xp.asarray(x, device=None if like is None else array_api_compat.device(like))
     except (TypeError, ValueError) as exc:
         msg = f"`{name}` must be an array or a (nested) list of numbers; found {exc}"
         raise TypeError(msg) from None
@@ -96,7 +97,7 @@ def _array(x: Any, name: str, xp: Namespace, device: Any) -> Array:
 
 def _float_like(x: Any, name: str, ref: Array, xp: Namespace) -> Array:
     """``x`` as a floating array; integers and booleans take the floating dtype of ``ref``."""
-    a = _array(x, name, xp, array_api_compat.device(ref))
+    a = _array(x, name, xp, ref)
     if xp.isdtype(a.dtype, ("integral", "bool")):
         return xp.astype(a, ref.dtype)
     return as_float(a, name, xp)

@@ -48,12 +48,12 @@ def usable(xp: Namespace, *arrays: Array | None) -> bool:
     )
 
 
-def extremes(x: Array) -> tuple[Array, Array]:
-    """Minimum and maximum in one pass (`torch.aminmax`), for validation."""
+def extremes(x: Array) -> tuple[float, float]:
+    """Minimum and maximum in one pass (`torch.aminmax`), for validation, as floats."""
     import torch
 
     lo, hi = torch.aminmax(x.detach())
-    return lo, hi
+    return lo.item(), hi.item()
 
 
 def _finite(x: Array) -> bool:
@@ -91,23 +91,30 @@ def index_ce(
     if (w is not None and w.requires_grad) or t.numel() == 0:  # no gradient for `weight`
         return None
     t = t if t.dtype == torch.int64 else t.to(torch.int64)
-    ignored = None if ignore_index is None else t == int(ignore_index)
-    if ignored is not None and not bool(ignored.any()):
-        ignored = None
-    safe = t if ignored is None else t.masked_fill(ignored, 0)
-    lo, hi = torch.aminmax(safe)
-    if lo.item() < 0 or hi.item() >= z.shape[ax]:
-        return None
     zc = _class_dim(z, ax)
-    cdim = 1 if zc.ndim > 1 else 0
-    logp = f.log_softmax(zc, dim=cdim)
-    if ignored is not None and bool(torch.isnan(logp.detach().select(cdim, 0)[ignored]).any()):
-        return None  # an ignored limit row: PyTorch's gradient there would be NaN, ours is 0
-    ii = -100 if ignore_index is None else int(ignore_index)
-    if eps == 0.0:
-        loss = f.nll_loss(logp, t, weight=w, ignore_index=ii, reduction=reduction)
-        return loss if _finite(loss) else None
-    nll = f.nll_loss(logp, t, weight=w, ignore_index=ii, reduction="none")
+    if ignore_index is None:  # PyTorch's default ignore_index, -100, must not match: no t < 0
+        if t.min().item() < 0:
+            return None
+        ii = -100
+    else:
+        ii = int(ignore_index)
+    try:  # PyTorch raises for a target out of range (not ignored): the guarded route says which
+        if eps == 0.0 and ignore_index is None:
+            loss = f.cross_entropy(zc, t, weight=w, reduction=reduction)
+            return loss if _finite(loss) else None
+        cdim = 1 if zc.ndim > 1 else 0
+        logp = f.log_softmax(zc, dim=cdim)
+        per = "none" if eps else reduction
+        nll = f.nll_loss(logp, t, weight=w, ignore_index=ii, reduction=per)
+    except IndexError:
+        return None
+    # an ignored row whose log_softmax is NaN (a +inf logit, or only -inf): its loss is 0 on
+    # both routes, but PyTorch's gradient there would be NaN; such a row makes `probe` NaN
+    ignored = None if ignore_index is None else t == ii
+    if ignored is not None:
+        probe = torch.where(ignored, logp.detach().select(cdim, 0), 0.0).sum()
+    if eps == 0.0:  # here some targets may be ignored
+        return nll if _finite(nll.detach().sum() + probe) else None
     wide = logp if w is None else logp * (w if cdim == 0 else w.view(-1, *[1] * (zc.ndim - 2)))
     smooth = -wide.sum(dim=cdim)
     if ignored is not None:
@@ -116,9 +123,10 @@ def index_ce(
     if reduction != "none":
         loss = loss.sum()
     if reduction == "mean":  # over the weight of the targets kept, as PyTorch's nll_loss
-        kept = torch.ones_like(t, dtype=z.dtype) if w is None else w[safe]
+        kept = torch.ones_like(t, dtype=z.dtype) if w is None else w[t.clamp(0, w.shape[0] - 1)]
         loss = loss / (kept if ignored is None else kept.masked_fill(ignored, 0.0)).sum()
-    return loss if _finite(loss) else None
+    check = loss if ignored is None else loss.detach().sum() + probe
+    return loss if _finite(check) else None
 
 
 def soft_ce(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import array_api_compat
 import numpy as np
 
 from .._core import Array, Namespace, as_float, log_base, log_softmax, namespace, normalize_axis
@@ -117,7 +116,7 @@ def softmax_cross_entropy(
         msg = "`logits` must have a class axis; found a 0-d array"
         raise ValueError(msg)
     (ax,) = normalize_axis(axis, z.ndim)
-    t = _array(target, "target", xp, array_api_compat.device(z))
+    t = _array(target, "target", xp, z)
     n = z.shape[ax]
     w = None if weight is None else _class_weight(weight, n, z, xp, validate)
     if ignore_index is not None and (

@@ -185,9 +185,10 @@ def _check_prob_target(z: Array, t: Array, ax: int, xp: Namespace, validate: boo
     fused = _sums_and_minima(tl, xp)
     if fused is not None:
         sums, mins = fused
-        if bool(np.any(mins < 0)):
+        if (mins < 0).any():
             raise_negative(t, "target", xp)  # the index as the caller laid the target out
-        _check_sums(np.reshape(sums, tuple(tl.shape[:-1])), t.dtype, np)
+        if not np.abs(sums - 1.0).max() <= sum_tolerance(t.dtype):  # NaN: look closer
+            _check_sums(np.reshape(sums, tuple(tl.shape[:-1])), t.dtype, np)
         return
     low = xp.min(t)  # one reduction; NaN hides a negative entry: then look at each
     if bool(low < 0) or (bool(xp.isnan(low)) and bool(xp.any(t < 0))):
