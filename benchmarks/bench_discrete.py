@@ -1,7 +1,8 @@
 """Benchmark per-row KL divergence, cross-entropy and entropy on large NumPy inputs.
 
 Compares ``infoloss`` (NumPy inputs, default arguments, so validation on) with SciPy,
-PyTorch (CPU, default thread count), plain NumPy expressions and the memory-read floor
+PyTorch (CPU, default thread count), plain NumPy expressions, numba fused loops written here
+(when numba is installed; its default thread count) and the memory-read floor
 ``np.sum(p) + np.sum(q)``, and prints one table of medians, ratios to the floor, the
 speed-up of each infoloss call over SciPy, and the peak extra memory of each NumPy-based
 call beyond its output (measured with tracemalloc in a separate, untimed pass).
@@ -48,12 +49,29 @@ else:
         INFOLOSS_IMPORT_ERROR = f"infoloss lacks {', '.join(_missing)}"
         infoloss = None
 
+try:
+    import numba
+except Exception as exc:  # numba is an optional, benchmark-only peer
+    numba = None
+    NUMBA_IMPORT_ERROR = f"{type(exc).__name__}: {exc}"
+else:
+    NUMBA_IMPORT_ERROR = ""
+
 MiB = 2.0**20
 # Targets from the issue, for infoloss on NumPy inputs with validation on.
 TARGET_FLOOR_RATIO = 3.0  # at most 3x the memory-read floor (float64)
 TARGET_SPEEDUP = 15.0  # at least 15x faster than scipy.stats.entropy (float64)
 TARGET_EXTRA_MIB = 8.0  # "no temporary larger than a few MiB beyond the output"
 TARGET_JS_OVER_KL = 1.5  # issue 14: JS within 1.5x the time of KL
+TARGET_VS_NUMBA = 1.0  # issue 14: float32 faster than the numba fused float32 loop
+TARGET_F32_OVER_F64 = 0.6  # issue 14: float32 at most 0.6x the time of float64
+
+INFOLOSS_ROWS = {
+    "KL": "infoloss.kl_divergence(p, q)",
+    "CE": "infoloss.cross_entropy(p, q)",
+    "H": "infoloss.entropy(p)",
+}
+NUMBA_ROWS = {m: f"numba fused {m}" for m in ("KL", "CE", "H")}
 
 
 @dataclass
@@ -67,6 +85,102 @@ class Case:
     error: str = ""
     result: Any = None
     times: list[float] = field(default_factory=list)
+
+
+def _numba_kernels() -> dict[str, Callable[..., None]]:
+    """The numba peer: one pass per row, prange over rows, each term computed in the input
+    dtype (np.log of a float32 scalar is a float32 log) and summed in a float64 accumulator;
+    a term is 0 where p == 0. ``out`` is a float64 vector, one value per row."""
+    njit = numba.njit(parallel=True, fastmath=True, cache=False)
+
+    @njit
+    def kl_rows(p, q, out):  # sum p * log(p / q)
+        for i in numba.prange(p.shape[0]):
+            acc = 0.0
+            for j in range(p.shape[1]):
+                pj = p[i, j]
+                if pj != 0:
+                    acc += pj * np.log(pj / q[i, j])
+            out[i] = acc
+
+    @njit
+    def ce_rows(p, q, out):  # -sum p * log(q)
+        for i in numba.prange(p.shape[0]):
+            acc = 0.0
+            for j in range(p.shape[1]):
+                pj = p[i, j]
+                if pj != 0:
+                    acc -= pj * np.log(q[i, j])
+            out[i] = acc
+
+    @njit
+    def h_rows(p, out):  # -sum p * log(p)
+        for i in numba.prange(p.shape[0]):
+            acc = 0.0
+            for j in range(p.shape[1]):
+                pj = p[i, j]
+                if pj != 0:
+                    acc -= pj * np.log(pj)
+            out[i] = acc
+
+    return {"KL": kl_rows, "CE": ce_rows, "H": h_rows}
+
+
+_NUMBA_KERNELS: dict[str, Callable[..., None]] = {}
+
+
+def numba_fns(
+    p: np.ndarray, q: np.ndarray, out_dtype: np.dtype
+) -> tuple[dict[str, Callable[[], np.ndarray]], str]:
+    """Zero-argument calls of the numba kernels on p, q (result cast to ``out_dtype``),
+    compiled for p's dtype and layout on a small input first, so that no timed call and no
+    warm-up call compiles; that small input has zeros in p, and the kernels must give the
+    0 * log 0 = 0 convention there. Returns the calls and a note (compile time)."""
+    if not _NUMBA_KERNELS:
+        _NUMBA_KERNELS.update(_numba_kernels())
+    k = _NUMBA_KERNELS
+    t0 = time.perf_counter()
+    sp = np.array([[0.5, 0.0, 0.5, 0.0], [0.25, 0.25, 0.25, 0.25]], dtype=p.dtype)
+    sq = np.array([[0.25, 0.25, 0.25, 0.25], [0.1, 0.2, 0.3, 0.4]], dtype=q.dtype)
+    so = np.empty(2)
+    k["KL"](sp, sq, so)
+    kl = so.copy()
+    k["CE"](sp, sq, so)
+    ce = so.copy()
+    k["H"](sp, so)
+    h = so.copy()
+    compile_s = time.perf_counter() - t0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p64, q64 = sp.astype(np.float64), sq.astype(np.float64)
+        lp = np.where(p64 > 0, np.log(np.where(p64 > 0, p64, 1.0)), 0.0)
+        ref_h = -np.sum(p64 * lp, axis=-1)
+        ref_ce = -np.sum(p64 * np.log(q64), axis=-1)
+    ref = {"KL": ref_ce - ref_h, "CE": ref_ce, "H": ref_h}
+    got = {"KL": kl, "CE": ce, "H": h}
+    bad = [m for m in ref if not np.allclose(got[m], ref[m], rtol=1e-5, atol=1e-6)]
+    if bad:
+        raise RuntimeError(f"numba kernels wrong on the small input with zeros: {bad}")
+    rows = p.shape[0]
+
+    def call(measure: str) -> Callable[[], np.ndarray]:
+        kern = k[measure]
+        if measure == "H":
+
+            def fn() -> np.ndarray:
+                out = np.empty(rows)
+                kern(p, out)
+                return out if out_dtype == np.float64 else out.astype(out_dtype)
+
+        else:
+
+            def fn() -> np.ndarray:
+                out = np.empty(rows)
+                kern(p, q, out)
+                return out if out_dtype == np.float64 else out.astype(out_dtype)
+
+        return fn
+
+    return {m: call(m) for m in ("KL", "CE", "H")}, f"compile and check {compile_s:.2f} s"
 
 
 def log(msg: str) -> None:
@@ -92,6 +206,14 @@ def machine_info() -> list[str]:
         simd_s = f"SIMD baseline {','.join(simd['baseline'])}, found {','.join(simd['found'])}"
     except Exception:
         simd_s = "SIMD info unavailable"
+    if numba is None:
+        nb = f"numba not importable ({NUMBA_IMPORT_ERROR}): the numba fused rows are skipped"
+    else:
+        nb = (
+            f"numba {numba.__version__} ({numba.get_num_threads()} threads, default; "
+            f"threading layer {numba.config.THREADING_LAYER}; SVML "
+            f"{'on' if numba.config.USING_SVML else 'off'})"
+        )
     if infoloss is None:
         il = f"infoloss NOT importable ({INFOLOSS_IMPORT_ERROR})"
     else:
@@ -102,6 +224,7 @@ def machine_info() -> list[str]:
         f"{platform.release()}; Python {platform.python_version()}",
         f"numpy {np.__version__} ({simd_s}); scipy {scipy.__version__}; "
         f"torch {torch.__version__} ({torch.get_num_threads()} threads, default)",
+        nb,
         il,
     ]
 
@@ -119,7 +242,7 @@ def make_pq(rows: int, cols: int, dtype: np.dtype, seed: int) -> tuple[np.ndarra
     return out[0], out[1]
 
 
-def build_cases(p: np.ndarray, q: np.ndarray) -> list[Case]:
+def build_cases(p: np.ndarray, q: np.ndarray, notes: list[str]) -> list[Case]:
     pt, qt = torch.from_numpy(p), torch.from_numpy(q)  # zero-copy views
     ss = scipy.stats
     sp = scipy.special
@@ -155,6 +278,20 @@ def build_cases(p: np.ndarray, q: np.ndarray) -> list[Case]:
         Case("H", "scipy.special.entr(p).sum(-1)", lambda: sp.entr(p).sum(-1), "numpy"),
         Case("H", "torch -(pt * pt.log()).sum(-1)", lambda: -(pt * pt.log()).sum(-1), "torch"),
     ]  # fmt: skip
+    if numba is not None:
+        # infoloss returns the input dtype (float32 for float32 rows); so do these rows.
+        failed = ""
+        try:
+            nfns, note = numba_fns(p, q, p.dtype)
+            log(f"[{p.dtype}] numba kernels: {note}")
+            notes.append(f"{p.dtype}: numba kernels: {note} (before the warm-up call, untimed)")
+        except Exception as exc:
+            failed = f"{type(exc).__name__}: {str(exc).splitlines()[0][:70]}"
+            nfns = {m: (lambda: None) for m in NUMBA_ROWS}
+        for m, name in NUMBA_ROWS.items():  # each after the last row of its measure
+            c = Case(m, name, nfns[m], "numba", error=failed)
+            idx = max(i for i, x in enumerate(cases) if x.measure == m)
+            cases.insert(idx + 1, c)
     return cases
 
 
@@ -205,22 +342,25 @@ def run_dtype(args: argparse.Namespace, dtype_name: str) -> tuple[list[Case], li
     dtype = np.dtype(dtype_name)
     log(f"[{dtype_name}] generating p, q of shape ({args.rows}, {args.cols}) ...")
     p, q = make_pq(args.rows, args.cols, dtype, args.seed)
-    cases = build_cases(p, q)
+    notes: list[str] = []
+    cases = build_cases(p, q, notes)
     for case in cases:
         if case.error:
             continue
         log(f"[{dtype_name}] {case.name}")
-        first_call(case, trace=case.kind in ("infoloss", "numpy"))
+        first_call(case, trace=case.kind in ("infoloss", "numpy", "numba"))
         if not case.error:
             time_case(case, args.repeat)
         gc.collect()
     floor = get(cases, "floor: np.sum(p) + np.sum(q)").median
-    notes = [
+    notes.insert(
+        0,
         f"{dtype_name}: p, q {p.nbytes / MiB:.1f} MiB each; the floor reads them at "
-        f"{2 * p.nbytes / floor / 1e9:.1f} GB/s"
-    ]
+        f"{2 * p.nbytes / floor / 1e9:.1f} GB/s",
+    )
     notes += [f"{dtype_name}: {c.name} failed: {c.error}" for c in cases if c.error]
     notes += check_agreement(cases, dtype)
+    notes += check_numba_agreement(cases, dtype)
     del p, q
     for case in cases:
         case.fn = lambda: None  # drop the closures' references to p, q
@@ -265,6 +405,76 @@ def check_agreement(cases: list[Case], dtype: np.dtype) -> list[str]:
     head = f"{dtype}: infoloss {'agrees' if all_ok else 'DOES NOT agree'} with scipy "
     head += f"(np.allclose, rtol={rtol:g}, atol=0):"
     return [head] + ["    " + s for s in parts]
+
+
+def check_numba_agreement(cases: list[Case], dtype: np.dtype) -> list[str]:
+    """The numba fused rows against the infoloss rows (same tolerance as the scipy check)."""
+    if numba is None or infoloss is None:
+        return []
+    rtol = 1e-7 if dtype == np.float64 else 1e-4
+    parts = []
+    all_ok = True
+    for m, nb_name in NUMBA_ROWS.items():
+        got, ref = get(cases, nb_name).result, get(cases, INFOLOSS_ROWS[m]).result
+        if got is None or ref is None:
+            parts.append(f"{m} not checked (call failed)")
+            all_ok = False
+            continue
+        ok = got.shape == ref.shape and bool(np.allclose(got, ref, rtol=rtol, atol=0))
+        all_ok &= ok
+        r64 = ref.astype(np.float64)
+        rel = float(np.max(np.abs(got.astype(np.float64) - r64) / np.abs(r64)))
+        parts.append(
+            f"{m} {'agrees' if ok else 'DISAGREES'} with {INFOLOSS_ROWS[m]} "
+            f"(max rel diff {rel:.1e}, numba result dtype {got.dtype})"
+        )
+    head = f"{dtype}: numba fused {'agrees' if all_ok else 'DOES NOT agree'} with infoloss "
+    head += f"(np.allclose, rtol={rtol:g}, atol=0):"
+    return [head] + ["    " + s for s in parts]
+
+
+def check_vs_numba(cases: list[Case], dtype_name: str) -> list[str]:
+    """Issue 14: infoloss float32 faster than the numba fused float32 loop (ratio < 1);
+    the same ratio for float64, for information."""
+    if numba is None:
+        return ["vs numba fused: not measured (numba not importable)"]
+    out = []
+    for m, il_name in INFOLOSS_ROWS.items():
+        c, nb = get(cases, il_name), get(cases, NUMBA_ROWS[m])
+        if c.error or nb.error:
+            out.append(f"{il_name} vs numba fused {m}: n/a ({c.error or nb.error})")
+            continue
+        r = c.median / nb.median
+        if dtype_name == "float32":
+            verdict = (
+                f"({'met' if r < TARGET_VS_NUMBA else 'NOT met'}: "
+                f"< {TARGET_VS_NUMBA:g}, faster than numba fused float32)"
+            )
+        else:
+            verdict = "(for information; the target is stated for float32)"
+        out.append(
+            f"{il_name}: {c.median:.4f} s vs numba fused {m} {nb.median:.4f} s, "
+            f"ratio {r:.2f} {verdict}"
+        )
+    return out
+
+
+def check_f32_over_f64(results: dict[str, list[Case]]) -> list[str]:
+    """Issue 14: infoloss float32 time at most 0.6x its float64 time, per measure."""
+    if infoloss is None or not {"float32", "float64"} <= results.keys():
+        return []
+    out = ["float32 / float64 time of infoloss (issue 14):"]
+    for name in [*INFOLOSS_ROWS.values(), "infoloss.js_divergence(p, q)"]:
+        c32, c64 = get(results["float32"], name), get(results["float64"], name)
+        if c32.error or c64.error:
+            out.append(f"    {name}: n/a ({c32.error or c64.error})")
+            continue
+        r = c32.median / c64.median
+        out.append(
+            f"    {name}: {c32.median:.4f} s / {c64.median:.4f} s = {r:.2f} "
+            f"({'met' if r <= TARGET_F32_OVER_F64 else 'NOT met'}: <= {TARGET_F32_OVER_F64:g})"
+        )
+    return out
 
 
 def check_targets(cases: list[Case], floor: float) -> list[str]:
@@ -393,6 +603,8 @@ def main(argv: list[str] | None = None) -> int:
         if infoloss is not None:
             notes.append(f"{dtype_name} targets (floor ratio and speed-up stated for float64):")
             notes += ["    " + s for s in check_targets(cases, floor)]
+            notes += ["    " + s for s in check_vs_numba(cases, dtype_name)]
+    notes += check_f32_over_f64(results)
     print()
     print("\n".join(table(results)))
     print()
@@ -400,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
         "x floor: median / median of the floor row (same dtype). vs scipy: scipy median / "
         "infoloss median,\nwith scipy.stats.entropy(p, q) for KL, scipy.stats.entropy(p) for H "
         "and their sum for CE.\nextra MiB: tracemalloc peak during one untimed call minus its "
-        "output (NumPy-based rows only)."
+        "output (NumPy-based and numba rows)."
     )
     print()
     print("\n".join(notes))

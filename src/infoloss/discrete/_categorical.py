@@ -155,11 +155,12 @@ class Categorical:
         """Run the data checks once (negatives, sums to 1)."""
         if self._checked:
             return
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if self._form == "probs":
-                check_probs(self._value, self.xp, self._axes, self._name)
-            elif self._form == "log_probs":
-                check_log_probs(self._value, self.xp, self._axes, self._name)
+        if self._form != "logits":  # any real logits are valid
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                if self._form == "probs":
+                    check_probs(self._value, self.xp, self._axes, self._name)
+                else:
+                    check_log_probs(self._value, self.xp, self._axes, self._name)
         self._checked = True
 
     # ----------------------------------------------------------------------------- attributes
