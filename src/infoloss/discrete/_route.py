@@ -94,10 +94,12 @@ def probabilities_route(
     names = _NAMES[: len(args)]
     reps = [a._value if isinstance(a, Categorical) else a for a in args]
     xp = namespace(*reps, names=names)
-    arrays = [r for r in reps if array_api_compat.is_array_api_obj(r)]
-    device = array_api_compat.device(arrays[0]) if arrays else None
     xs = list(args)
     plain = [i for i, a in enumerate(args) if not isinstance(a, Categorical)]
+    device = None
+    if plain:  # where plain inputs are converted: the device of the first array among them all
+        arrays = [r for r in reps if array_api_compat.is_array_api_obj(r)]
+        device = array_api_compat.device(arrays[0]) if arrays else None
     if len(plain) > 1:
         xs = _broadcast_plain(xs, names, xp, device)
     dists = [

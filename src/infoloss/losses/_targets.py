@@ -153,6 +153,8 @@ def _numpy_terms(
 def _index_dtype(t: Array, xp: Namespace) -> Any:
     """The library's default index dtype (int64; int32 for JAX without 64-bit mode, where
     asking for int64 warns on every call, review M10)."""
+    if is_numpy(xp) or array_api_compat.is_torch_namespace(xp):
+        return xp.int64  # on every device
     info = getattr(xp, "__array_namespace_info__", None)
     if info is None:  # pragma: no cover - libraries predating the 2023.12 standard
         return xp.int64
