@@ -303,13 +303,19 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("\n".join(table(rows)))
     load1 = os.getloadavg()
+    cpus = os.cpu_count() or 1
+    busy = max(load0[0], load1[0]) > cpus
+    verdict = (
+        "above the CPU count: other work shared the machine and the medians carry its noise"
+        if busy
+        else "not above the CPU count"
+    )
     print(
         f"\nratio: infoloss / anchor (below 1: infoloss faster), of the minima, of the medians, "
         f"and the median of the ratios of the two calls made one after the other (the least "
         f"swayed by load that drifts).\nrel diff: |infoloss - anchor| / |anchor| of the values "
         f"(floors: not compared).\nload average {load0[0]:.2f} "
-        f"before, {load1[0]:.2f} after, on {os.cpu_count()} CPUs: above the CPU count, other "
-        f"work shared the machine and the medians carry its noise.\n"
+        f"before, {load1[0]:.2f} after, on {cpus} CPUs: {verdict}.\n"
         f"total {time.perf_counter() - start:.0f} s"
     )
     return 0
