@@ -457,3 +457,19 @@ def test_ordinary_torch_inputs_take_the_native_path(
     losses.distillation_kl(z[:, :, 0], z[:, :, 1], temperature=2.0)
     assert len(answered) == 5 * 3 + 3
     assert all(": None" not in a for a in answered), answered
+
+
+def test_the_one_finiteness_read() -> None:
+    # one sum read on the host: NaN and infinities propagate; a sum of finite values that
+    # overflows reads as not finite (the caller's guarded route then answers, as exactly)
+    from infoloss._core import torch_all_finite
+
+    assert torch_all_finite(torch.tensor([1.0, -2.0, 3.0]))
+    for bad in (math.nan, INF, -INF):
+        assert not torch_all_finite(torch.tensor([1.0, bad, 3.0]))
+    assert not torch_all_finite(torch.tensor([INF, -INF]))
+    big = float(np.finfo(np.float32).max)
+    assert not torch_all_finite(torch.tensor([big, big], dtype=torch.float32))
+    x = torch.tensor([0.5, 1.5], requires_grad=True)
+    assert torch_all_finite(x)  # read without joining the autograd graph
+    assert x.grad is None

@@ -23,6 +23,7 @@ from ._array_api import (
     normalize_axis,
     softplus,
     to_output,
+    torch_all_finite,
 )
 from ._estimate import (
     Estimate,
@@ -140,6 +141,7 @@ __all__ = [
     "special",
     "sum_tolerance",
     "to_output",
+    "torch_all_finite",
     "trigamma",
     "unravel",
     "xlogy",

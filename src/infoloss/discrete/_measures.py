@@ -35,6 +35,10 @@ def _layout(
 
 
 def _measure(name: str, *dists: Categorical) -> Array:
+    raw = [(d._form, d._value, d._axes) for d in dists]
+    fast = _native.logits_pair(name, raw)  # PyTorch CPU, two logits: torch ops alone
+    if fast is not None:
+        return fast
     # log(0) = -inf and 0 * inf = NaN are expected and handled: no NumPy warnings (which
     # array_api_strict would raise too, as it runs on NumPy)
     try:
@@ -51,10 +55,6 @@ def _measure(name: str, *dists: Categorical) -> Array:
 
 
 def _measure_quiet(name: str, *dists: Categorical) -> Array:
-    raw = [(d._form, d._value, d._axes) for d in dists]
-    fast = _native.logits_pair(name, raw)  # PyTorch CPU, two logits: before normalising
-    if fast is not None:
-        return fast
     k, batch, forms = _layout(dists)
     xp = dists[0].xp
     if is_numpy(xp) and all(f == "probs" for f, _ in forms):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import array_api_compat
 
-from .._core import Array, eager_cpu_torch
+from .._core import Array, eager_cpu_torch, torch_all_finite
 
 __all__ = ["log_space_pair", "logits_pair"]
 
@@ -79,7 +79,7 @@ def _finish(name: str, per: Array) -> Array | None:
     """The check (every row finite, else None), then the clamp or sign of the generic formula."""
     import torch
 
-    if not bool(torch.isfinite(per).all()):
+    if not torch_all_finite(per):
         return None
     if name == "kl_divergence":
         return torch.clamp_min(per, 0.0)  # round-off below 0, as the generic formula

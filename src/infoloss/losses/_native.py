@@ -30,7 +30,7 @@ import math
 import array_api_compat
 import numpy as np
 
-from .._core import Array, Namespace, eager_cpu_torch
+from .._core import Array, Namespace, eager_cpu_torch, torch_all_finite
 
 __all__ = ["binary_ce", "distillation", "extremes", "index_ce", "soft_ce", "usable"]
 
@@ -58,11 +58,7 @@ def extremes(x: Array) -> tuple[float, float]:
 
 def _finite(x: Array) -> bool:
     """The one check: every value of the (reduced) result is finite."""
-    import torch
-
-    if x.ndim == 0:
-        return math.isfinite(x.item())
-    return bool(torch.isfinite(x).all())
+    return math.isfinite(x.item()) if x.ndim == 0 else torch_all_finite(x)
 
 
 def _class_dim(z: Array, ax: int) -> Array:
