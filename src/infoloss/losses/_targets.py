@@ -48,19 +48,23 @@ def _class_weight(weight: Any, n: int, ref: Array, xp: Namespace, validate: bool
 
 def _index_targets(
     t: Array, n: int, ignore_index: int | None, xp: Namespace, validate: bool
-) -> tuple[Array, Array, Array]:
+) -> tuple[Array, Array | None, Array | None]:
     """Integer targets in the index dtype, with the masks of the ignored and the invalid ones
-    (invalid: out of range and not ignored; an error when validating, NaN otherwise)."""
+    (invalid: out of range and not ignored; an error when validating, NaN otherwise); None for
+    a mask known to be empty (no `ignore_index`; validated targets), which spares its passes."""
     index = _index_dtype(t, xp)
     if t.dtype != index:
         t = xp.astype(t, index)
-    ignored = t == ignore_index if ignore_index is not None else xp.zeros_like(t, dtype=xp.bool)
-    invalid = ((t < 0) | (t >= n)) & ~ignored  # NaN below when not validated: never clipped
+    ignored = None if ignore_index is None else t == ignore_index
+    invalid = (t < 0) | (t >= n)  # NaN below when not validated: never clipped
+    if ignored is not None:
+        invalid = invalid & ~ignored
     if validate:
         what = f"class indices in [0, {n})" + (
             f" or `ignore_index` {ignore_index}" if ignore_index is not None else ""
         )
         _first_bad(invalid, t, "target", xp, what)
+        return t, ignored, None
     return t, ignored, invalid
 
 
@@ -68,18 +72,20 @@ def _index_loss(
     z: Array,
     ax: int,
     t: Array,
-    ignored: Array,
-    invalid: Array,
+    ignored: Array | None,
+    invalid: Array | None,
     w: Array | None,
     eps: float,
     xp: Namespace,
-) -> tuple[Array, Array]:
-    """Per-example loss and the denominator of "mean" for integer class targets."""
+) -> tuple[Array, Array | None]:
+    """Per-example loss and the denominator of "mean" for integer class targets (None: the
+    number of examples). A mask of None is empty."""
     n = z.shape[ax]
-    safe = xp.where(ignored | invalid, xp.zeros_like(t), t)  # gather in range
+    skip = ignored if invalid is None else invalid if ignored is None else ignored | invalid
+    safe = t if skip is None else xp.where(skip, xp.zeros_like(t), t)  # gather in range
     log_py, smooth = _target_terms(z, ax, safe, w, eps, xp)
     if w is None:
-        w_y = xp.ones_like(log_py)
+        w_y = None
         loss = -log_py
     else:
         w_y = xp.reshape(xp.take(w, xp.reshape(safe, (-1,)), axis=0), tuple(safe.shape))
@@ -88,9 +94,13 @@ def _index_loss(
         loss = xp.where(used, -w_y * xp.where(used, log_py, zero), zero)
     if smooth is not None:
         loss = (1.0 - eps) * loss + (eps / n) * -smooth
+    if invalid is not None:
+        loss = xp.where(invalid, xp.full_like(loss, xp.nan), loss)
+    if ignored is None:
+        return loss, None if w_y is None else xp.sum(w_y)
     zero = xp.zeros_like(loss)
-    loss = xp.where(invalid, xp.full_like(loss, xp.nan), loss)
-    return xp.where(ignored, zero, loss), xp.sum(xp.where(ignored, zero, w_y))
+    kept = xp.where(ignored, zero, xp.ones_like(loss) if w_y is None else w_y)
+    return xp.where(ignored, zero, loss), xp.sum(kept)
 
 
 def _target_terms(
