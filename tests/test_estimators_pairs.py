@@ -16,9 +16,9 @@ import pytest
 import scipy.stats
 
 import infoloss as il
+from infoloss._core import tail_index
 from infoloss.data._estimators import _counts as C
 from infoloss.data._estimators._counts_entropy import _entropy_nsb
-from infoloss.data._estimators._pairs_tail import tail_index
 
 from .conftest import to_xp
 

@@ -56,6 +56,7 @@ from ._special import (
     trigamma,
     xlogy,
 )
+from ._tails import column_hill_index, column_tail_index, heavy_tail, host_array, tail_index
 from ._threads import (
     get_pool,
     n_threads,
@@ -107,12 +108,16 @@ __all__ = [
     "check_normalizable",
     "check_probs",
     "clamp0",
+    "column_hill_index",
+    "column_tail_index",
     "default_float",
     "digamma",
     "eager_cpu_torch",
     "first_true",
     "flat_item",
     "get_pool",
+    "heavy_tail",
+    "host_array",
     "i0e",
     "i1e",
     "in_units",
@@ -140,6 +145,7 @@ __all__ = [
     "softplus",
     "special",
     "sum_tolerance",
+    "tail_index",
     "to_output",
     "torch_all_finite",
     "trigamma",

@@ -15,7 +15,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core import MEASURE_NAMES, Estimate, Namespace, Options
+from .._core import MEASURE_NAMES, Estimate, Namespace, Options, heavy_tail, tail_index
 from ..discrete import Categorical
 from ..distributions import Distribution, as_parametric
 from ._between_data import (
@@ -26,7 +26,7 @@ from ._between_data import (
 )
 from ._bias import checked_bias
 from ._dask_nll import chunked_mean_nll, tail_draws
-from ._estimators import _counts, _knn, _pairs_tail
+from ._estimators import _counts, _knn
 from ._samples import Counts, Samples, to_numpy
 
 __all__ = ["mean_nll"]
@@ -285,13 +285,8 @@ def _warn_infinite(model: Any) -> None:
 # 0.81/0.91 (t_5), 0.33/0.03 (t_8), 0/0 (normal). Below n = 1000 the index is noisier and
 # the threshold is 0.5 (1000 replicates: normal draws warn in 0.009 at n = 200 and none at
 # n = 500, where 0.4 gave 0.072 and 0.009; t_3 in 0.85 and 0.94).
-HEAVY_TAIL_GAMMA = 0.4
-HEAVY_TAIL_GAMMA_SMALL_N = 0.5  # below SMALL_N draws
-SMALL_N = 1000
-
-
 def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
-    """`HeavyTailWarning` when the NLL's upper tail index exceeds `HEAVY_TAIL_GAMMA`."""
+    """`HeavyTailWarning` when the NLL's upper tail index is heavy (`heavy_tail`)."""
     import warnings
 
     from .._core import HeavyTailWarning
@@ -313,9 +308,9 @@ def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
         if len(model.event_shape) == 0 and x.ndim == 2 and x.shape[1] == 1:
             x = x[:, 0]
         nll = -_to_plain(model.log_prob(x))
-    gamma = _pairs_tail.tail_index(nll, w)
+    gamma = tail_index(nll, w)
     n = nll.size if w is None else float(np.sum(w))
-    if not gamma > (HEAVY_TAIL_GAMMA if n >= SMALL_N else HEAVY_TAIL_GAMMA_SMALL_N):
+    if not heavy_tail(gamma, n):
         return
     msg = (
         f"the negative log-likelihood of the data under the model ({type(model).__name__}) "
