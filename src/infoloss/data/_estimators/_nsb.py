@@ -49,16 +49,26 @@ def _trigamma(x: Vector) -> Vector:
     `scipy.special.polygamma`, which goes through the Hurwitz zeta function.
     """
     x = np.asarray(x, dtype=np.float64)
-    shift = np.ceil(np.clip(10 - x, 0, 10))  # ψ₁(x) = Σ_{j<s} 1/(x + j)² + ψ₁(x + s)
+    small = x < 10  # the recurrence only where it is needed (most cells of large counts skip it)
+    if not small.any():
+        return _trigamma_series(x)
+    out = np.array(x, dtype=np.float64)  # NaN stays NaN
+    xs = x[small]
+    shift = np.ceil(np.clip(10 - xs, 0, 10))  # ψ₁(x) = Σ_{j<s} 1/(x + j)² + ψ₁(x + s)
     j = np.arange(10.0)
-    acc = np.where(j < shift[..., None], 1 / (x[..., None] + j) ** 2, 0.0).sum(axis=-1)
-    x = x + shift
+    acc = np.where(j < shift[:, None], 1 / (xs[:, None] + j) ** 2, 0.0).sum(axis=-1)
+    out[small] = acc + _trigamma_series(xs + shift)
+    out[~small] = _trigamma_series(x[~small])
+    return out
+
+
+def _trigamma_series(x: Vector) -> Vector:
+    """The asymptotic series of ψ₁ to x⁻¹¹, for x ≥ 10."""
     r = 1 / x
     r2 = r * r
-    series = (
+    out: Vector = (
         r + r2 / 2 + r * r2 * (1 / 6 - r2 * (1 / 30 - r2 * (1 / 42 - r2 * (1 / 30 - r2 * 5 / 66))))
     )
-    out: Vector = acc + series
     return out
 
 
@@ -69,6 +79,10 @@ def _lgamma_rise(x: Vector, a: Vector) -> Vector:
     Stirling series, ``(x − ½) log1p(a/x) + a log(x + a) − a + …``, keeps full precision, and
     its first omitted terms are below 1/(1260 x⁵) = 1e-23 for x ≥ 1e4.
     """
+    x, a = np.asarray(x, dtype=np.float64), np.asarray(a, dtype=np.float64)
+    if not np.any(x >= 1e4):  # log Γ(x) once per x, not once per broadcast element
+        out: Vector = special.gammaln(x + a) - special.gammaln(x)
+        return out
     x, a = np.broadcast_arrays(x, a)
     out = np.empty(x.shape)
     big = x >= 1e4
