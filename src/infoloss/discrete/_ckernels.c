@@ -25,6 +25,10 @@
  *
  * softmax_rows serves the softmax cross-entropy of infoloss.losses: per row, the maximum, the
  * sum of exp(z - max) (il_exp_neg / il_expf_neg) and the target's logit.
+ *
+ * nearest_sorted serves the 1-D nearest-neighbour search of infoloss.data's kNN estimators:
+ * a merge of the candidates on either side of each query point, in the exact order of the
+ * NumPy route's stable sort (see nearest_block).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -715,10 +719,120 @@ release:
     return result;
 }
 
+/* The R nearest of the sorted points s (n, ascending) to each query point q_i, whose
+ * insertion position pos_i = searchsorted(s, q_i) is given: the ranks 1..R of the 2R
+ * candidates pos_i - R .. pos_i + R - 1 (distance |s_c - q_i|, +inf outside 0..n-1) in the
+ * order of a stable sort of that candidate block by distance, exactly (ties by candidate
+ * position). The left candidates' distances do not increase with their position, the right
+ * ones' do not decrease: the left block sorted is its groups of equal distance from the
+ * nearest group out, each group in ascending position; the right block is sorted already;
+ * the merge takes the left candidate on a tie (its position is lower). O(R) per point where
+ * the sort took O(R log R) and two (n, 2R) temporaries. Positions are clamped to 0..n-1, as
+ * the NumPy route's. */
+static int nearest_block(const double *s, Py_ssize_t n, const double *q, const int64_t *pos,
+                         Py_ssize_t r0, Py_ssize_t r1, Py_ssize_t R, double *dist,
+                         int64_t *cand)
+{
+    double *dl = malloc(2 * (size_t)R * sizeof(double));
+    Py_ssize_t *order = malloc((size_t)R * sizeof(Py_ssize_t));
+    if (!dl || !order) {
+        free(dl);
+        free(order);
+        return -1;
+    }
+    double *dr = dl + R;
+    for (Py_ssize_t i = r0; i < r1; i++) {
+        const double qi = q[i];
+        const Py_ssize_t p = (Py_ssize_t)pos[i];
+        for (Py_ssize_t c = 0; c < R; c++) {
+            Py_ssize_t pl = p - R + c, pr = p + c;
+            dl[c] = (pl >= 0 && pl < n) ? fabs(s[pl] - qi) : INFINITY;
+            dr[c] = (pr >= 0 && pr < n) ? fabs(s[pr] - qi) : INFINITY;
+        }
+        Py_ssize_t k = 0;
+        for (Py_ssize_t hi = R - 1; hi >= 0;) {
+            Py_ssize_t lo = hi;
+            while (lo > 0 && dl[lo - 1] == dl[hi])
+                lo--;
+            for (Py_ssize_t c = lo; c <= hi; c++)
+                order[k++] = c;
+            hi = lo - 1;
+        }
+        Py_ssize_t li = 0, ri = 0;
+        double *d_out = dist + i * R;
+        int64_t *c_out = cand + i * R;
+        for (Py_ssize_t r = 0; r < R; r++) {
+            Py_ssize_t at;
+            if (ri >= R || (li < R && dl[order[li]] <= dr[ri])) {
+                d_out[r] = dl[order[li]];
+                at = p - R + order[li++];
+            } else {
+                d_out[r] = dr[ri];
+                at = p + ri++;
+            }
+            c_out[r] = at < 0 ? 0 : (at > n - 1 ? n - 1 : at);
+        }
+    }
+    free(dl);
+    free(order);
+    return 0;
+}
+
+PyDoc_STRVAR(nearest_sorted_doc,
+"nearest_sorted(s, q, pos, r0, r1, dist, cand)\n\n"
+"For query points r0:r1: the distances (dist, float64 (m, R)) and clamped positions (cand,\n"
+"int64 (m, R)) of ranks 1..R among the candidates pos-R .. pos+R-1 of the ascending float64\n"
+"points s, as a stable argsort of the candidate block orders them. q: float64 (m,); pos:\n"
+"int64 (m,), searchsorted(s, q). Releases the GIL.");
+
+static PyObject *nearest_sorted(PyObject *self, PyObject *args)
+{
+    PyObject *so, *qo, *po, *doo, *co;
+    Py_ssize_t r0, r1;
+    if (!PyArg_ParseTuple(args, "OOOnnOO", &so, &qo, &po, &r0, &r1, &doo, &co))
+        return NULL;
+    Py_buffer v[5];
+    PyObject *bufs[5] = {so, qo, po, doo, co};
+    const char *fmt[5] = {"d", "d", "q", "d", "q"};
+    int got = 0, bad = 0;
+    PyObject *result = NULL;
+    for (; got < 5; got++) {
+        int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (got >= 3 ? PyBUF_WRITABLE : 0);
+        if (PyObject_GetBuffer(bufs[got], &v[got], flags) < 0)
+            goto release;
+        const char *f = v[got].format;
+        int is_int = strcmp(fmt[got], "q") == 0;
+        if (is_int ? (v[got].itemsize != 8 || (strcmp(f, "q") != 0 && strcmp(f, "l") != 0))
+                   : strcmp(f, "d") != 0)
+            bad = 1;
+    }
+    Py_ssize_t n = v[0].len / 8, m = v[1].len / 8;
+    Py_ssize_t R = m > 0 ? v[3].len / 8 / m : 0;
+    if (bad || v[2].len != m * 8 || v[3].len != m * R * 8 || v[4].len != m * R * 8 || R < 1 ||
+        r0 < 0 || r1 > m || r0 > r1) {
+        PyErr_SetString(PyExc_ValueError, "nearest_sorted: arrays of the wrong dtype or size");
+        goto release;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = nearest_block(v[0].buf, n, v[1].buf, v[2].buf, r0, r1, R, v[3].buf, v[4].buf);
+    Py_END_ALLOW_THREADS
+    if (status < 0) {
+        PyErr_NoMemory();
+        goto release;
+    }
+    result = Py_NewRef(Py_None);
+release:
+    for (int k = 0; k < got; k++)
+        PyBuffer_Release(&v[k]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"reduce_rows", reduce_rows, METH_VARARGS, reduce_rows_doc},
     {"log", log_array, METH_VARARGS, log_doc},
     {"softmax_rows", softmax_rows, METH_VARARGS, softmax_rows_doc},
+    {"nearest_sorted", nearest_sorted, METH_VARARGS, nearest_sorted_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -43,7 +43,7 @@ if os.environ.get("INFOLOSS_DISABLE_COMPILED", "").strip() not in ("1", "true", 
     with contextlib.suppress(ImportError):
         _ckernels = importlib.import_module("infoloss.discrete._ckernels")
 
-__all__ = ["MEASURES", "row_sums_and_minima", "run", "softmax_rows"]
+__all__ = ["MEASURES", "nearest_sorted", "row_sums_and_minima", "run", "softmax_rows"]
 
 NDArray: TypeAlias = Any  # numpy arrays; ufunc stubs are too narrow for out= buffers
 
@@ -191,6 +191,23 @@ def softmax_rows(
     w64 = None if w is None or not smooth else np.ascontiguousarray(w, dtype=np.float64)
     _in_parallel(z, lambda a, b: _ckernels.softmax_rows(z, t64, w64, a, b, *outs, ws))
     return outs[0], outs[1], outs[2], ws
+
+
+def nearest_sorted(s: NDArray, q: NDArray, R: int) -> tuple[NDArray, NDArray] | None:
+    """The R nearest of the ascending points ``s`` to each of ``q`` (1-D float64), from the
+    compiled core: distances (m, R) and positions in ``s`` (m, R, clamped to its range; +inf
+    distance where fewer than R points exist on a side), in the order of a stable argsort of
+    the 2R candidates around each insertion position, exactly as the NumPy route (of
+    `infoloss.data`'s 1-D kNN search) orders them. None without the compiled core."""
+    if _ckernels is None or q.size == 0 or R < 1:
+        return None
+    s = np.ascontiguousarray(s, dtype=np.float64)
+    q = np.ascontiguousarray(q, dtype=np.float64)
+    pos = np.searchsorted(s, q).astype(np.int64)
+    dist = np.empty((q.size, R))
+    cand = np.empty((q.size, R), dtype=np.int64)
+    _in_parallel(dist, lambda a, b: _ckernels.nearest_sorted(s, q, pos, a, b, dist, cand))
+    return dist, cand
 
 
 def row_sums_and_minima(x: NDArray) -> tuple[NDArray, NDArray] | None:

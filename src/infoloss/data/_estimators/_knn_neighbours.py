@@ -16,6 +16,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from ..._core import n_threads
+from ...discrete import nearest_sorted
 
 __all__ = ["FloatArray", "IntArray"]
 
@@ -82,6 +83,10 @@ class _Sorted1D:
     def query(self, pts: FloatArray, k: list[int], workers: int = 1) -> tuple[Any, Any]:
         R = max(k)
         q = pts[:, 0]
+        got = nearest_sorted(self.sorted, q, R)  # the compiled core: the same order, O(R)
+        if got is not None:
+            sel = np.asarray(k) - 1
+            return got[0][:, sel], self.indices[got[1][:, sel]]
         pos = np.searchsorted(self.sorted, q)
         cand = pos[:, None] + np.arange(-R, R)  # (n, 2R) candidate positions
         inside = (cand >= 0) & (cand < self.n)
