@@ -387,22 +387,32 @@ def check_agreement(cases: list[Case], dtype: np.dtype) -> list[str]:
         ),
         "infoloss.entropy(p)": ("H", h, "scipy.stats.entropy(p)"),
     }
+    rows = [(label, get(cases, name).result, ref, ref_name, "result dtype")
+            for name, (label, ref, ref_name) in refs.items()]  # fmt: skip
+    return _agreement(rows, rtol, f"{dtype}: infoloss", "scipy")
+
+
+def _agreement(
+    rows: list[tuple[str, Any, Any, str, str]], rtol: float, subject: str, against: str
+) -> list[str]:
+    """One line per (label, got, reference, reference name, dtype word): np.allclose with
+    ``rtol`` and the largest relative difference; a head line saying whether all agree."""
     parts = []
     all_ok = True
-    for name, (label, ref, ref_name) in refs.items():
-        got = get(cases, name).result
+    for label, got, ref, ref_name, dtype_word in rows:
         if got is None or ref is None:
             parts.append(f"{label} not checked (call failed)")
             all_ok = False
             continue
         ok = got.shape == ref.shape and bool(np.allclose(got, ref, rtol=rtol, atol=0))
         all_ok &= ok
-        rel = float(np.max(np.abs(got.astype(np.float64) - ref) / np.abs(ref)))
+        r64 = ref.astype(np.float64)
+        rel = float(np.max(np.abs(got.astype(np.float64) - r64) / np.abs(r64)))
         parts.append(
             f"{label} {'agrees' if ok else 'DISAGREES'} with {ref_name} "
-            f"(max rel diff {rel:.1e}, result dtype {got.dtype})"
+            f"(max rel diff {rel:.1e}, {dtype_word} {got.dtype})"
         )
-    head = f"{dtype}: infoloss {'agrees' if all_ok else 'DOES NOT agree'} with scipy "
+    head = f"{subject} {'agrees' if all_ok else 'DOES NOT agree'} with {against} "
     head += f"(np.allclose, rtol={rtol:g}, atol=0):"
     return [head] + ["    " + s for s in parts]
 
@@ -412,25 +422,10 @@ def check_numba_agreement(cases: list[Case], dtype: np.dtype) -> list[str]:
     if numba is None or infoloss is None:
         return []
     rtol = 1e-7 if dtype == np.float64 else 1e-4
-    parts = []
-    all_ok = True
-    for m, nb_name in NUMBA_ROWS.items():
-        got, ref = get(cases, nb_name).result, get(cases, INFOLOSS_ROWS[m]).result
-        if got is None or ref is None:
-            parts.append(f"{m} not checked (call failed)")
-            all_ok = False
-            continue
-        ok = got.shape == ref.shape and bool(np.allclose(got, ref, rtol=rtol, atol=0))
-        all_ok &= ok
-        r64 = ref.astype(np.float64)
-        rel = float(np.max(np.abs(got.astype(np.float64) - r64) / np.abs(r64)))
-        parts.append(
-            f"{m} {'agrees' if ok else 'DISAGREES'} with {INFOLOSS_ROWS[m]} "
-            f"(max rel diff {rel:.1e}, numba result dtype {got.dtype})"
-        )
-    head = f"{dtype}: numba fused {'agrees' if all_ok else 'DOES NOT agree'} with infoloss "
-    head += f"(np.allclose, rtol={rtol:g}, atol=0):"
-    return [head] + ["    " + s for s in parts]
+    rows = [(m, get(cases, nb_name).result, get(cases, INFOLOSS_ROWS[m]).result,
+             INFOLOSS_ROWS[m], "numba result dtype")
+            for m, nb_name in NUMBA_ROWS.items()]  # fmt: skip
+    return _agreement(rows, rtol, f"{dtype}: numba fused", "infoloss")
 
 
 def check_vs_numba(cases: list[Case], dtype_name: str) -> list[str]:
