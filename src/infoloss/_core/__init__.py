@@ -56,7 +56,7 @@ from ._special import (
     trigamma,
     xlogy,
 )
-from ._tails import column_hill_index, column_tail_index, heavy_tail, host_array, tail_index
+from ._tails import column_hill_index, column_tail_index, heavy_tail_limit, host_array, tail_index
 from ._threads import (
     get_pool,
     n_threads,
@@ -116,7 +116,7 @@ __all__ = [
     "first_true",
     "flat_item",
     "get_pool",
-    "heavy_tail",
+    "heavy_tail_limit",
     "host_array",
     "i0e",
     "i1e",

@@ -11,7 +11,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["column_hill_index", "column_tail_index", "heavy_tail", "host_array", "tail_index"]
+__all__ = [
+    "column_hill_index",
+    "column_tail_index",
+    "heavy_tail_limit",
+    "host_array",
+    "tail_index",
+]
 
 # An index above these is a heavy tail: at 0.5 and above the terms have no variance (their
 # mean no normal limit), and the estimator's spread at small n calls for the larger margin.
@@ -20,9 +26,10 @@ HEAVY_TAIL_GAMMA_SMALL_N = 0.5  # below SMALL_N draws
 SMALL_N = 1000
 
 
-def heavy_tail(gamma: float, n: float) -> bool:
-    """Whether the tail index `gamma` of `n` draws is heavy (NaN: not known to be)."""
-    return bool(gamma > (HEAVY_TAIL_GAMMA if n >= SMALL_N else HEAVY_TAIL_GAMMA_SMALL_N))
+def heavy_tail_limit(n: float) -> float:
+    """The tail index of `n` draws above which their tail counts as heavy (an index of NaN,
+    not known, is never above it)."""
+    return HEAVY_TAIL_GAMMA if n >= SMALL_N else HEAVY_TAIL_GAMMA_SMALL_N
 
 
 def host_array(x: Any) -> np.ndarray[Any, Any] | None:
@@ -57,8 +64,8 @@ def tail_index(nll: np.ndarray[Any, Any], weights: np.ndarray[Any, Any] | None =
     Weights are multiplicities (counts of each value).
     """
     x = np.asarray(nll, dtype=np.float64)
-    if weights is None:
-        return _unweighted_tail_index(x[np.isfinite(x)])
+    if weights is None:  # by selection, not a sort: the same order statistics
+        return float(column_tail_index(np.reshape(x, (-1, 1)))[0])
     w = np.asarray(weights, dtype=np.float64)
     keep = (w > 0) & np.isfinite(x)
     x, w = x[keep], w[keep]
@@ -74,19 +81,6 @@ def tail_index(nll: np.ndarray[Any, Any], weights: np.ndarray[Any, Any] | None =
     top = np.repeat(x[:head], w[:head].astype(np.int64))[: k + 1] - median
     if top.size < k + 1:
         return math.nan
-    return float(_moment_estimate(top[:, None])[0])
-
-
-def _unweighted_tail_index(x: np.ndarray[Any, Any]) -> float:
-    """`tail_index` of finite draws, by selection instead of a full sort (O(n): the k + 1
-    largest and the median are order statistics; the same values as the sorted route)."""
-    n = x.size
-    if n < 100:
-        return math.nan
-    k = int(n**0.7)
-    i = math.ceil(n / 2) - 1  # the median's rank from the top (as searchsorted(1..n, n/2))
-    part = np.partition(x, (n - 1 - i, n - k - 1))
-    top = -np.sort(-part[n - k - 1 :]) - part[n - 1 - i]
     return float(_moment_estimate(top[:, None])[0])
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from .._core import MEASURE_NAMES, Estimate, Namespace, Options, heavy_tail, tail_index
+from .._core import MEASURE_NAMES, Estimate, Namespace, Options, heavy_tail_limit, tail_index
 from ..discrete import Categorical
 from ..distributions import Distribution, as_parametric
 from ._between_data import (
@@ -286,7 +286,7 @@ def _warn_infinite(model: Any) -> None:
 # the threshold is 0.5 (1000 replicates: normal draws warn in 0.009 at n = 200 and none at
 # n = 500, where 0.4 gave 0.072 and 0.009; t_3 in 0.85 and 0.94).
 def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
-    """`HeavyTailWarning` when the NLL's upper tail index is heavy (`heavy_tail`)."""
+    """`HeavyTailWarning` when the NLL's upper tail index is heavy (`heavy_tail_limit`)."""
     import warnings
 
     from .._core import HeavyTailWarning
@@ -310,7 +310,7 @@ def _warn_heavy_tail(D: Samples | Counts, model: Any) -> None:
         nll = -_to_plain(model.log_prob(x))
     gamma = tail_index(nll, w)
     n = nll.size if w is None else float(np.sum(w))
-    if not heavy_tail(gamma, n):
+    if not gamma > heavy_tail_limit(n):
         return
     msg = (
         f"the negative log-likelihood of the data under the model ({type(model).__name__}) "

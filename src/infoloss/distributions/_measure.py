@@ -27,7 +27,7 @@ from .._core import (
     column_hill_index,
     column_tail_index,
     get_pool,
-    heavy_tail,
+    heavy_tail_limit,
     host_array,
     is_numpy,
     lookup,
@@ -176,7 +176,7 @@ def _mc(measure: str, P: Distribution, Q: Distribution | None, n: int, rng: Any)
 # Below MC_SMALL_N draws a Monte Carlo measure warns of a heavy tail only above an index of
 # MC_SMALL_N_GAMMA (400 seeds, n = 100: the index of N(0, 1) || N(0, 0.3) and Beta-pair terms
 # exceeds 0.5 in 6-8% and 0.75 in at most 0.5%; t_2 || N(0, 1), whose KL is infinite, exceeds
-# 0.75 in 85% and Cauchy || N in 99%). From n = 200 on, `heavy_tail` (the light pairs exceed
+# 0.75 in 85% and Cauchy || N in 99%). From n = 200 on, `heavy_tail_limit` (the light pairs exceed
 # 0.5 in at most 1.3% at n = 200, none at 500).
 MC_SMALL_N = 200
 MC_SMALL_N_GAMMA = 0.75
@@ -184,7 +184,7 @@ MC_SMALL_N_GAMMA = 0.75
 
 def _warn_heavy_terms(measure: str, terms: Array, n: int, *, log_ratio: bool = False) -> None:
     """`HeavyTailWarning` where the upper tail of the Monte Carlo terms is heavy (the data
-    room's rule, `heavy_tail`): `terms` is their part that can be heavy, the NLL under Q (the
+    room's rule, `heavy_tail_limit`): `terms` is their part that can be heavy, the NLL under Q (the
     moment estimator, as for data against a model), or for k3 the log-ratio d, whose e^d the
     terms follow (Hill's estimator: see `column_hill_index`). Then the terms have no variance,
     or no mean at all (index 1 or more: the measure itself is infinite), and mean ± z se is no
@@ -203,10 +203,8 @@ def _warn_heavy_terms(measure: str, terms: Array, n: int, *, log_ratio: bool = F
         return
     x = np.reshape(x, (n, -1))
     gamma = column_hill_index(x) if log_ratio else column_tail_index(x)
-    if n < MC_SMALL_N:  # the index of so few draws is noisy: only the clearest cases
-        heavy = gamma > MC_SMALL_N_GAMMA
-    else:
-        heavy = np.array([heavy_tail(g, n) for g in gamma])
+    # the index of fewer than MC_SMALL_N draws is noisy: only the clearest cases warn
+    heavy = gamma > (MC_SMALL_N_GAMMA if n < MC_SMALL_N else heavy_tail_limit(n))
     if not heavy.any():
         return
     worst = float(np.nanmax(gamma[heavy]))
