@@ -107,8 +107,8 @@ def index_ce(
     # an ignored row whose log_softmax is NaN (a +inf logit, or only -inf): its loss is 0 on
     # both routes, but PyTorch's gradient there would be NaN; such a row makes `probe` NaN
     ignored = None if ignore_index is None else t == ii
-    if ignored is not None:
-        probe = torch.where(ignored, logp.detach().select(cdim, 0), 0.0).sum()
+    lp0 = logp.detach().select(cdim, 0)
+    probe = 0.0 if ignored is None else torch.where(ignored, lp0, 0.0).sum()
     if eps == 0.0:  # here some targets may be ignored
         return nll if _finite(nll.detach().sum() + probe) else None
     wide = logp if w is None else logp * (w if cdim == 0 else w.view(-1, *[1] * (zc.ndim - 2)))
@@ -121,8 +121,7 @@ def index_ce(
     if reduction == "mean":  # over the weight of the targets kept, as PyTorch's nll_loss
         kept = torch.ones_like(t, dtype=z.dtype) if w is None else w[t.clamp(0, w.shape[0] - 1)]
         loss = loss / (kept if ignored is None else kept.masked_fill(ignored, 0.0)).sum()
-    check = loss if ignored is None else loss.detach().sum() + probe
-    return loss if _finite(check) else None
+    return loss if _finite(loss.detach().sum() + probe) else None
 
 
 def soft_ce(
