@@ -560,6 +560,13 @@ static int get_rows(PyObject *obj, Py_buffer *view, const char *name)
     return 0;
 }
 
+/* A buffer of int64 (NumPy's "q", or "l" where long is 64 bits). */
+static int is_int64(const Py_buffer *view)
+{
+    return view->itemsize == 8 &&
+           (strcmp(view->format, "q") == 0 || strcmp(view->format, "l") == 0);
+}
+
 static int get_out(PyObject *obj, Py_buffer *view, Py_ssize_t n)
 {
     if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE | PyBUF_FORMAT) < 0)
@@ -684,7 +691,7 @@ static PyObject *softmax_rows(PyObject *self, PyObject *args)
     if (PyObject_GetBuffer(to, &tv, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
         goto release;
     got_t = 1;
-    if (tv.itemsize != 8 || (strcmp(tv.format, "q") != 0 && strcmp(tv.format, "l") != 0) ||
+    if (!is_int64(&tv) ||
         tv.len != rows * 8) {
         PyErr_SetString(PyExc_ValueError, "t must be int64 with one entry per row");
         goto release;
@@ -793,17 +800,14 @@ static PyObject *nearest_sorted(PyObject *self, PyObject *args)
         return NULL;
     Py_buffer v[5];
     PyObject *bufs[5] = {so, qo, po, doo, co};
-    const char *fmt[5] = {"d", "d", "q", "d", "q"};
+    const int integer[5] = {0, 0, 1, 0, 1};
     int got = 0, bad = 0;
     PyObject *result = NULL;
     for (; got < 5; got++) {
         int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (got >= 3 ? PyBUF_WRITABLE : 0);
         if (PyObject_GetBuffer(bufs[got], &v[got], flags) < 0)
             goto release;
-        const char *f = v[got].format;
-        int is_int = strcmp(fmt[got], "q") == 0;
-        if (is_int ? (v[got].itemsize != 8 || (strcmp(f, "q") != 0 && strcmp(f, "l") != 0))
-                   : strcmp(f, "d") != 0)
+        if (integer[got] ? !is_int64(&v[got]) : strcmp(v[got].format, "d") != 0)
             bad = 1;
     }
     Py_ssize_t n = v[0].len / 8, m = v[1].len / 8;
